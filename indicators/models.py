@@ -1,0 +1,238 @@
+"""Indicator sets and their indicators: data an administrator manages, not a fixed list.
+
+Plans print codes as "NI 17" while officers type "NI17", "ni-17" or just "17". The database
+keeps a normalised key beside the code as written, so every lookup is an indexed equality.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Length, Replace, Upper
+from django.urls import reverse
+
+from plans.models import District, Plan
+
+_NOT_CODE_CHARACTERS = re.compile(r"[\s\-_.]+")
+
+
+def normalise_code(code: str) -> str:
+    """The form in which codes are compared: upper case, no spaces, dots or dashes."""
+    return _NOT_CODE_CHARACTERS.sub("", code).upper()
+
+
+def _code_key_expression() -> Upper:
+    expression = F("code")
+    for character in (" ", "-", "_", "."):
+        expression = Replace(expression, Value(character), Value(""))
+    return Upper(expression)
+
+
+class IndicatorSet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    is_national = models.BooleanField(
+        default=False,
+        help_text="National sets (such as the National Indicator Set) are shared by every "
+        "partnership.",
+    )
+    valid_from_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    valid_to_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_national", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to_year__isnull=True)
+                | Q(valid_from_year__isnull=True)
+                | Q(valid_to_year__gte=F("valid_from_year")),
+                name="indicatorset_valid_to_not_before_valid_from",
+                violation_error_message="The last year cannot be before the first year.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def lookup(self, code: str) -> IndicatorQuerySet:
+        """Indicators whose code is the one typed, however it is spaced or cased."""
+        return self.filter(code_key=normalise_code(code))
+
+    def search(self, term: str) -> IndicatorQuerySet:
+        """Indicators matching a code ("NI17", "17") or words of the title ("drunk")."""
+        term = term.strip()
+        if not term:
+            return self.none()
+        key = normalise_code(term)
+        matches = Q(title__icontains=term) | Q(code_key=key)
+        if key.isdigit():
+            matches |= Q(code_key__regex=rf"^[A-Z]*{key}$")
+        else:
+            matches |= Q(code_key__startswith=key)
+        return self.filter(matches)
+
+
+class Indicator(models.Model):
+    class Polarity(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", "Higher is better"
+        LOWER_IS_BETTER = "lower", "Lower is better"
+        NOT_SET = "", "Not set"
+
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.PROTECT, related_name="indicators"
+    )
+    code = models.CharField(max_length=30, help_text="As plans print it, for example “NI 17”.")
+    code_key = models.GeneratedField(
+        expression=_code_key_expression(),
+        output_field=models.CharField(max_length=30),
+        db_persist=True,
+    )
+    title = models.CharField(max_length=300)
+    title_source = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where the title was confirmed. Empty means nobody has checked it yet.",
+    )
+    psa = models.CharField("linked PSA", max_length=50, blank=True)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, blank=True)
+    unit = models.CharField(max_length=50, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        # Shorter codes first puts NI 2 before NI 10 within a set.
+        ordering = ["indicator_set", Length("code"), "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator_set", "code_key"],
+                name="indicator_code_unique_in_set",
+                violation_error_message="This set already has an indicator with that code.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="indicator_code_not_empty",
+                violation_error_message="Give the indicator a code.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:indicators_indicator_change", args=[self.pk])
+
+    @property
+    def title_is_confirmed(self) -> bool:
+        return bool(self.title_source)
+
+
+class LocalTargetMeasure(models.Model):
+    """A measure with local targets: an indicator, or a named crime category."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="target_measures")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200, help_text="E.g. “Robbery” or “House burglary”.")
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_measures",
+    )
+    unit = models.CharField(max_length=50, blank=True, default="offences")
+    lower_is_better = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "order"],
+                name="target_measure_order_unique_in_plan",
+                violation_error_message="Another measure of this plan already has that place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalTarget(models.Model):
+    """One row of a targets table: a measure for one district, or for the whole area."""
+
+    measure = models.ForeignKey(LocalTargetMeasure, on_delete=models.CASCADE, related_name="rows")
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Empty for the total over the partnership's whole area.",
+    )
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["measure", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "order"],
+                name="local_target_order_unique_in_measure",
+                violation_error_message="Another row of this measure already has that place.",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "district"],
+                name="local_target_district_once_per_measure",
+                violation_error_message="This measure already has a row for that district.",
+            ),
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(district__isnull=True),
+                name="local_target_one_total_per_measure",
+                violation_error_message="This measure already has a total row.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.area_name}"
+
+    @property
+    def area_name(self) -> str:
+        return self.district.name if self.district_id else "Total"
+
+
+class LocalTargetValue(models.Model):
+    target = models.ForeignKey(LocalTarget, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(
+        help_text="The financial year it starts: 2010 for 2010/11."
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    is_baseline = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                name="local_target_value_year_unique",
+                violation_error_message="This row already has a value for that year.",
+            ),
+            models.UniqueConstraint(
+                fields=["target"],
+                condition=Q(is_baseline=True),
+                name="local_target_one_baseline",
+                violation_error_message="Only one year of a row can be the baseline.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=Decimal("0")),
+                name="local_target_value_not_negative",
+                violation_error_message="A count or rate cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.year}: {self.value}"

@@ -1,0 +1,271 @@
+"""Priorities of a plan, the aims under them, and the actions task groups keep up to date."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from plans.models import Group, Organisation, Plan
+
+REVIEW_DUE_SOON_DAYS = 30
+
+
+class Priority(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    background = models.TextField(blank=True)
+    aim = models.TextField("aim or objective", blank=True)
+    task_group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="priorities",
+        help_text="The task group that owns this priority's action plan.",
+    )
+    lead_officer = models.CharField(max_length=200, blank=True)
+    is_cross_cutting = models.BooleanField(
+        "cross-cutting theme",
+        default=False,
+        help_text="A theme every action plan considers, rather than a priority of its own.",
+    )
+    measuring_performance = models.TextField("measuring our performance", blank=True)
+    measuring_difficulties = models.TextField("difficulties in measuring", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "order"],
+                name="priority_order_unique_in_plan",
+                violation_error_message="Another priority of this plan already has that place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#priority-{self.pk}"
+
+
+class Aim(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="aims")
+    order = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    baseline_data = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["priority", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "order"],
+                name="aim_order_unique_in_priority",
+                violation_error_message="Another aim of this priority already has that place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def current(self) -> ActionQuerySet:
+        """Actions still part of the plan: removed ones stay recoverable but out of sight."""
+        return self.exclude(status=Action.Status.REMOVED)
+
+    def review_overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.current().filter(review_date__lt=today)
+
+    def review_due_within(self, today: datetime.date, days: int) -> ActionQuerySet:
+        return self.current().filter(
+            review_date__gte=today, review_date__lte=today + datetime.timedelta(days=days)
+        )
+
+
+class Action(models.Model):
+    class Element(models.TextChoices):
+        PREVENTION = "prevention", "Prevention"
+        EDUCATION = "education", "Education"
+        INTERVENTION = "intervention", "Intervention"
+        ENFORCEMENT = "enforcement", "Enforcement"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        ONGOING = "ongoing", "Ongoing"
+        REMOVED = "removed", "Removed"
+
+    class Rag(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    aim = models.ForeignKey(
+        Aim, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField("action")
+    element = models.CharField(
+        "delivery element", max_length=20, choices=Element.choices, blank=True
+    )
+    baseline_data = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    funding_stream = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", blank=True, related_name="actions", verbose_name="linked indicators"
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text="The action in last year's plan that this one continues.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save so that one officer cannot overwrite another."
+    )
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    class Meta:
+        ordering = ["priority", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "order"],
+                name="action_order_unique_in_priority",
+                violation_error_message="Another action of this priority already has that place.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="action_text_not_empty",
+                violation_error_message="Describe the action.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.priority.get_absolute_url()}-action-{self.pk}"
+
+    def clean(self) -> None:
+        """Rules that span tables; the database enforces the review date with a trigger too."""
+        errors: dict[str, str] = {}
+        if self.priority_id and self.review_date:
+            plan = self.priority.plan
+            if self.review_date < plan.starts_on:
+                errors["review_date"] = (
+                    f"The review date must be on or after the plan starts "
+                    f"({plan.starts_on:%-d %B %Y})."
+                )
+        if self.aim_id and self.priority_id and self.aim.priority_id != self.priority_id:
+            errors["aim"] = "Choose an aim of this action's own priority."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionLeadPartner(models.Model):
+    """One lead partner of an action, in the order the plan prints them.
+
+    A lead can be an organisation, the partnership itself ("CDRP") or one of its groups
+    ("Prevent & Deter"). printed_as keeps a document's own wording ("Cumbria Police" where the
+    organisation is Cumbria Constabulary) so a plan prints as it was written.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        PARTNERSHIP = "partnership", "The partnership itself"
+        GROUP = "group", "A group of the partnership"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lead_partners")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    printed_as = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty to print the partner's own name."
+    )
+
+    class Meta:
+        ordering = ["action", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "order"],
+                name="lead_partner_order_unique_in_action",
+                violation_error_message="Another lead partner of this action has that place.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="organisation", organisation__isnull=False, group__isnull=True)
+                    | Q(kind="group", group__isnull=False, organisation__isnull=True)
+                    | Q(kind="partnership", group__isnull=True, organisation__isnull=True)
+                ),
+                name="lead_partner_names_exactly_one_partner",
+                violation_error_message="Choose an organisation for an organisation lead, a "
+                "group for a group lead, and neither for the partnership itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.printed_as:
+            return self.printed_as
+        if self.kind == self.Kind.ORGANISATION:
+            return self.organisation.display_name
+        if self.kind == self.Kind.GROUP:
+            return self.group.display_name
+        return self.action.priority.plan.partnership.short_name
+
+
+class ProgressUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    reported_on = models.DateField()
+    rag = models.CharField("RAG rating", max_length=10, choices=Action.Rag.choices)
+    note = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-reported_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="progress_update_note_not_empty",
+                violation_error_message="Say what progress has been made.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on}: {self.get_rag_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.action.get_absolute_url()
