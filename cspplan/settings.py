@@ -107,12 +107,25 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = env_str(
+    "MAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND,
 )
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("SMTP_HOST", default="localhost"),
+            "port": env_int("SMTP_PORT", default=587),
+            "username": env_str("SMTP_USERNAME", default=""),
+            "password": env_str("SMTP_PASSWORD", default=""),
+            "use_tls": env_bool("SMTP_USE_TLS", default=True),
+        }
+        if _MAIL_BACKEND == _SMTP_BACKEND
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cspplan <no-reply@localhost>")
 
 SESSION_COOKIE_SECURE = not DEBUG
