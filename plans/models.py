@@ -332,6 +332,21 @@ class Plan(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def move_to(
+        self, to_status: str, *, user, comment: str = "", open_comments_reason: str = ""
+    ) -> PlanTransition:
+        """The one way a plan changes status, for buttons and admin actions alike; the rules
+        live in plans.workflow, which imports this module."""
+        from plans.workflow import plan_move
+
+        return plan_move(
+            plan=self,
+            to_status=to_status,
+            user=user,
+            comment=comment,
+            open_comments_reason=open_comments_reason,
+        )
+
 
 class Section(models.Model):
     """A narrative section; the body is HTML that is sanitised whenever it is shown."""
@@ -460,3 +475,40 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: £{self.amount}"
+
+
+class PlanTransition(models.Model):
+    """One move of a plan through the workflow: who, when, from, to, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Plan.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Plan.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_transitions",
+    )
+    comment = models.TextField(blank=True)
+    open_comments_reason = models.TextField(
+        blank=True,
+        help_text="Why the plan was approved while review comments were still open.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="plan_transition_changes_status",
+                violation_error_message="A move must change the plan's status.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()

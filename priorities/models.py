@@ -269,3 +269,106 @@ class ProgressUpdate(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url()
+
+
+class ReviewCommentQuerySet(models.QuerySet["ReviewComment"]):
+    def open(self) -> ReviewCommentQuerySet:
+        """Top-level comments nobody has resolved; replies are part of their thread."""
+        return self.filter(parent__isnull=True, resolved_at__isnull=True)
+
+
+class ReviewComment(models.Model):
+    """A comment on a section, a priority or an action of a plan under review, or a reply."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_comments")
+    section = models.ForeignKey(
+        "plans.Section",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="review_comments"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="review_comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="review_comments",
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReviewCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(section__isnull=False, priority__isnull=True, action__isnull=True)
+                    | Q(section__isnull=True, priority__isnull=False, action__isnull=True)
+                    | Q(section__isnull=True, priority__isnull=True, action__isnull=False)
+                ),
+                name="review_comment_on_exactly_one_thing",
+                violation_error_message="Comment on one section, priority or action.",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(resolved_at__isnull=True),
+                name="review_comment_only_threads_are_resolved",
+                violation_error_message="Resolve the comment that started the thread.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="review_comment_body_not_empty",
+                violation_error_message="Write a comment.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class ReviewReminder(models.Model):
+    """A review-date reminder sent about one action to one address on one day, so that a
+    second run of the daily command sends nothing new."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    recipient_email = models.EmailField()
+    sent_on = models.DateField()
+    review_date = models.DateField()
+
+    class Meta:
+        ordering = ["-sent_on", "recipient_email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "recipient_email", "sent_on"],
+                name="review_reminder_once_a_day",
+                violation_error_message="This reminder was already sent today.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_email}: {self.action} ({self.sent_on})"

@@ -1,0 +1,162 @@
+"""The plan's journey from draft to published, and who may move it.
+
+Every move goes through Plan.move_to(), whether a button on the plan page or an action in the
+Django admin asked for it, so the rules below are the only rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from plans.models import Membership, Plan, PlanTransition
+
+Status = Plan.Status
+Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class Move:
+    from_status: str
+    to_status: str
+    roles: frozenset[str]
+    label: str
+    needs_comment: bool = False
+
+
+MOVES: tuple[Move, ...] = (
+    Move(Status.DRAFT, Status.IN_REVIEW, frozenset({Role.ADMINISTRATOR}), "Send for review"),
+    Move(
+        Status.IN_REVIEW,
+        Status.DRAFT,
+        frozenset({Role.REVIEWER, Role.ADMINISTRATOR}),
+        "Send back to draft",
+        needs_comment=True,
+    ),
+    Move(
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        frozenset({Role.REVIEWER, Role.ADMINISTRATOR}),
+        "Approve",
+    ),
+    Move(
+        Status.APPROVED,
+        Status.DRAFT,
+        frozenset({Role.ADMINISTRATOR}),
+        "Send back to draft to edit",
+        needs_comment=True,
+    ),
+    Move(Status.APPROVED, Status.PUBLISHED, frozenset({Role.ADMINISTRATOR}), "Publish"),
+)
+
+
+class MoveRefused(Exception):
+    """A move the rules do not allow, with a message for the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def find_move(from_status: str, to_status: str) -> Move | None:
+    return next(
+        (m for m in MOVES if m.from_status == from_status and m.to_status == to_status), None
+    )
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    membership = Membership.objects.filter(user=user, partnership_id=plan.partnership_id).first()
+    return membership.role if membership else None
+
+
+def moves_for(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> list[Move]:
+    """The moves this person may make from the plan's current status: the buttons to show."""
+    role = role_of(user, plan)
+    return [m for m in MOVES if m.from_status == plan.status and role in m.roles]
+
+
+def _open_comment_count(plan: Plan) -> int:
+    from priorities.models import ReviewComment
+
+    return ReviewComment.objects.filter(plan=plan).open().count()
+
+
+def _record(plan: Plan, to_status: str, user, comment: str, reason: str = "") -> PlanTransition:
+    transition = PlanTransition.objects.create(
+        plan=plan,
+        from_status=plan.status,
+        to_status=to_status,
+        user=user if user.is_authenticated else None,
+        comment=comment,
+        open_comments_reason=reason,
+    )
+    plan.status = to_status
+    plan.save(update_fields=["status", "updated_at"])
+    return transition
+
+
+def plan_move(
+    *,
+    plan: Plan,
+    to_status: str,
+    user: AbstractBaseUser | AnonymousUser,
+    comment: str = "",
+    open_comments_reason: str = "",
+) -> PlanTransition:
+    """Move the plan, record who did it, and on publication supersede the plan it renews.
+
+    The plan row is locked first, so two people pressing "Approve" at once make one move and
+    the second is told the plan has already moved.
+    """
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        move = find_move(locked.status, to_status)
+        if move is None:
+            raise MoveRefused(
+                f"A plan that is {locked.get_status_display().lower()} cannot be moved to "
+                f"{Status(to_status).label.lower()}."
+            )
+        if role_of(user, locked) not in move.roles:
+            raise MoveRefused(f"Your role in the partnership does not allow “{move.label}”.")
+        comment = comment.strip()
+        if move.needs_comment and not comment:
+            raise MoveRefused("Say why the plan is going back to draft.")
+        reason = open_comments_reason.strip()
+        if to_status == Status.APPROVED:
+            open_comments = _open_comment_count(locked)
+            if open_comments and not reason:
+                raise MoveRefused(
+                    f"There {'is' if open_comments == 1 else 'are'} {open_comments} open "
+                    f"comment{'' if open_comments == 1 else 's'}. Resolve them, or give a "
+                    "reason for approving with comments open."
+                )
+            if not open_comments:
+                reason = ""
+        transition = _record(locked, to_status, user, comment, reason)
+        if to_status == Status.PUBLISHED:
+            _supersede_previous(locked, user)
+            _store_published_copy(locked, user)
+    plan.status = locked.status
+    return transition
+
+
+def _supersede_previous(plan: Plan, user) -> None:
+    previous = plan.previous_plan
+    if previous is not None and previous.status == Status.PUBLISHED:
+        locked_previous = Plan.objects.select_for_update().get(pk=previous.pk)
+        _record(
+            locked_previous,
+            Status.SUPERSEDED,
+            user,
+            f"Superseded by {plan.title} ({plan.period_label}).",
+        )
+
+
+def _store_published_copy(plan: Plan, user) -> None:
+    """Freeze the published HTML and PDF; wired to the publishing module on merge."""
