@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from cspplan import views
 
+handler403 = "cspplan.errors.permission_denied"
+
 admin.site.site_header = "cspplan administration"
 admin.site.site_title = "cspplan"
 admin.site.index_title = "Partnerships, plans and indicators"

@@ -25,6 +25,10 @@ class Move:
     label: str
     needs_comment: bool = False
 
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label
+
 
 MOVES: tuple[Move, ...] = (
     Move(Status.DRAFT, Status.IN_REVIEW, frozenset({Role.ADMINISTRATOR}), "Send for review"),

@@ -1,0 +1,300 @@
+"""The review pages: moving a plan, comment threads, the open comments summary, changes."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Plan
+from priorities.models import Action, Priority, ReviewComment
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+Status = Plan.Status
+
+
+def _url(name: str, plan: Plan, *args) -> str:
+    return reverse(name, args=[plan.partnership.slug, plan.slug, *args])
+
+
+def _signed_in(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _at(plan: Plan, status: str) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    plan.refresh_from_db()
+    return plan
+
+
+# Moving a plan
+
+
+def test_move_page_asks_the_administrator_to_confirm(client, plan, administrator):
+    response = _signed_in(client, administrator).get(_url("plans:plan_move", plan, "in_review"))
+
+    assert response.status_code == 200
+    assert "Send for review" in response.text
+
+
+def test_administrator_sends_the_plan_for_review_from_its_page(client, plan, administrator):
+    response = _signed_in(client, administrator).post(
+        _url("plans:plan_move", plan, "in_review"), {"comment": "Ready for the board"}
+    )
+
+    assert response.status_code == 302
+    assert Plan.objects.get(pk=plan.pk).status == Status.IN_REVIEW
+    assert plan.transitions.get().comment == "Ready for the board"
+
+
+def test_move_page_sends_anonymous_visitors_to_sign_in(client, plan):
+    response = client.get(_url("plans:plan_move", plan, "in_review"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_move_page_is_not_found_for_an_outsider(client, plan, outsider):
+    response = _signed_in(client, outsider).get(_url("plans:plan_move", plan, "in_review"))
+
+    assert response.status_code == 404
+
+
+def test_viewer_is_refused_a_move_with_a_reason(client, plan, viewer):
+    response = _signed_in(client, viewer).post(_url("plans:plan_move", plan, "in_review"))
+
+    assert response.status_code == 403
+    assert "You cannot move" in response.text
+    assert Plan.objects.get(pk=plan.pk).status == Status.DRAFT
+
+
+def test_move_outside_the_workflow_is_refused(client, plan, administrator):
+    response = _signed_in(client, administrator).post(_url("plans:plan_move", plan, "published"))
+
+    assert response.status_code == 403
+    assert Plan.objects.get(pk=plan.pk).status == Status.DRAFT
+
+
+def test_move_page_refuses_other_methods(client, plan, administrator):
+    response = _signed_in(client, administrator).put(_url("plans:plan_move", plan, "in_review"))
+
+    assert response.status_code == 405
+
+
+def test_sending_back_without_a_reason_shows_the_error_and_changes_nothing(client, plan, reviewer):
+    _at(plan, Status.IN_REVIEW)
+
+    response = _signed_in(client, reviewer).post(
+        _url("plans:plan_move", plan, "draft"), {"comment": ""}
+    )
+
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert "Say why the plan is going back to draft." in response.text
+    assert Plan.objects.get(pk=plan.pk).status == Status.IN_REVIEW
+
+
+@pytest.fixture
+def open_comment(action, reviewer) -> ReviewComment:
+    return ReviewComment.objects.create(
+        plan=action.priority.plan, action=action, author=reviewer, body="Who funds this?"
+    )
+
+
+def test_approval_with_open_comments_asks_for_a_reason_and_keeps_what_was_typed(
+    client, plan, reviewer, open_comment
+):
+    _at(plan, Status.IN_REVIEW)
+
+    response = _signed_in(client, reviewer).post(
+        _url("plans:plan_move", plan, "approved"), {"comment": "Good plan"}
+    )
+
+    assert response.status_code == 400
+    assert "There is 1 open comment" in response.text
+    assert "Good plan" in response.text
+    assert Plan.objects.get(pk=plan.pk).status == Status.IN_REVIEW
+
+
+def test_approval_with_open_comments_and_a_reason_is_recorded(client, plan, reviewer, open_comment):
+    _at(plan, Status.IN_REVIEW)
+
+    _signed_in(client, reviewer).post(
+        _url("plans:plan_move", plan, "approved"),
+        {"open_comments_reason": "Funding confirmed verbally"},
+    )
+
+    assert plan.transitions.get().open_comments_reason == "Funding confirmed verbally"
+
+
+# Comments
+
+
+def test_reviewer_comments_on_an_action(client, plan, action, reviewer):
+    response = _signed_in(client, reviewer).post(
+        _url("plans:comment_add", plan, "action", action.pk), {"body": "Add a target date"}
+    )
+
+    comment = ReviewComment.objects.get()
+    assert response.status_code == 302
+    assert (comment.action, comment.author, comment.body) == (action, reviewer, "Add a target date")
+
+
+def test_comment_form_shows_what_it_is_about(client, plan, action, reviewer):
+    response = _signed_in(client, reviewer).get(
+        _url("plans:comment_add", plan, "action", action.pk)
+    )
+
+    assert response.status_code == 200
+    assert action.text in response.text
+
+
+def test_an_empty_comment_is_refused_beside_the_field_and_in_the_summary(
+    client, plan, action, reviewer
+):
+    response = _signed_in(client, reviewer).post(
+        _url("plans:comment_add", plan, "action", action.pk), {"body": "   "}
+    )
+
+    assert response.status_code == 400
+    assert response.text.count("Write your comment") >= 2
+    assert not ReviewComment.objects.exists()
+
+
+def test_viewer_cannot_comment(client, plan, action, viewer):
+    response = _signed_in(client, viewer).post(
+        _url("plans:comment_add", plan, "action", action.pk), {"body": "Hello"}
+    )
+
+    assert response.status_code == 403
+    assert not ReviewComment.objects.exists()
+
+
+def test_outsider_cannot_see_the_comment_form(client, plan, action, outsider):
+    response = _signed_in(client, outsider).get(
+        _url("plans:comment_add", plan, "action", action.pk)
+    )
+
+    assert response.status_code == 404
+
+
+def test_comment_on_another_plans_action_is_not_found(client, plan, action, reviewer):
+    other = Plan.objects.create(
+        partnership=plan.partnership, title="Other", slug="other", start_year=2010, end_year=2011
+    )
+    stranger = Action.objects.create(
+        priority=Priority.objects.create(plan=other, order=1, title="Elsewhere"),
+        order=1,
+        text="Not in this plan",
+    )
+
+    response = _signed_in(client, reviewer).post(
+        _url("plans:comment_add", plan, "action", stranger.pk), {"body": "Hello"}
+    )
+
+    assert response.status_code == 404
+
+
+def test_comments_are_closed_once_a_plan_is_published(client, plan, action, reviewer):
+    _at(plan, Status.PUBLISHED)
+
+    response = _signed_in(client, reviewer).post(
+        _url("plans:comment_add", plan, "action", action.pk), {"body": "Too late"}
+    )
+
+    assert response.status_code == 403
+    assert not ReviewComment.objects.exists()
+
+
+def test_comment_form_sends_anonymous_visitors_to_sign_in(client, plan, action):
+    response = client.get(_url("plans:comment_add", plan, "action", action.pk))
+
+    assert response.status_code == 302
+
+
+def test_editor_replies_to_a_comment(client, plan, editor, open_comment):
+    _signed_in(client, editor).post(
+        _url("plans:comment_reply", plan, open_comment.pk), {"body": "Police fund it"}
+    )
+
+    reply = ReviewComment.objects.get(parent=open_comment)
+    assert (reply.author, reply.body, reply.action) == (
+        editor,
+        "Police fund it",
+        open_comment.action,
+    )
+
+
+def test_editor_resolves_a_comment_on_their_task_groups_action(client, plan, editor, open_comment):
+    response = _signed_in(client, editor).post(_url("plans:comment_resolve", plan, open_comment.pk))
+
+    open_comment.refresh_from_db()
+    assert response.status_code == 302
+    assert open_comment.is_resolved
+    assert open_comment.resolved_by == editor
+
+
+def test_reviewer_cannot_resolve_a_comment(client, plan, reviewer, open_comment):
+    response = _signed_in(client, reviewer).post(
+        _url("plans:comment_resolve", plan, open_comment.pk)
+    )
+
+    open_comment.refresh_from_db()
+    assert response.status_code == 403
+    assert not open_comment.is_resolved
+
+
+def test_resolving_needs_a_post(client, plan, editor, open_comment):
+    response = _signed_in(client, editor).get(_url("plans:comment_resolve", plan, open_comment.pk))
+
+    assert response.status_code == 405
+
+
+def test_a_reply_reopens_a_resolved_thread(client, plan, reviewer, editor, open_comment):
+    _signed_in(client, editor).post(_url("plans:comment_resolve", plan, open_comment.pk))
+
+    _signed_in(client, reviewer).post(
+        _url("plans:comment_reply", plan, open_comment.pk), {"body": "Still unclear"}
+    )
+
+    open_comment.refresh_from_db()
+    assert not open_comment.is_resolved
+
+
+# Summary and changes
+
+
+def test_review_summary_lists_open_comments_by_priority(client, plan, viewer, open_comment):
+    ReviewComment.objects.create(
+        plan=plan,
+        priority=open_comment.action.priority,
+        author=None,
+        body="Resolved one",
+        resolved_at=open_comment.created_at,
+    )
+
+    response = _signed_in(client, viewer).get(_url("plans:review_summary", plan))
+
+    assert response.status_code == 200
+    assert "Who funds this?" in response.text
+    assert "Resolved one" not in response.text
+    assert open_comment.action.priority.title in response.text
+
+
+def test_review_summary_is_not_found_for_an_outsider(client, plan, outsider):
+    response = _signed_in(client, outsider).get(_url("plans:review_summary", plan))
+
+    assert response.status_code == 404
+
+
+def test_changes_page_says_when_there_is_nothing_to_compare(client, plan, viewer):
+    response = _signed_in(client, viewer).get(_url("plans:plan_changes", plan))
+
+    assert response.status_code == 200
+    assert "no earlier published version" in response.text
+
+
+def test_changes_page_refuses_other_methods(client, plan, viewer):
+    response = _signed_in(client, viewer).post(_url("plans:plan_changes", plan))
+
+    assert response.status_code == 405
