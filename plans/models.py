@@ -227,6 +227,21 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def drafts(self) -> PlanQuerySet:
         return self.filter(status=Plan.Status.DRAFT)
 
+    def public(self) -> PlanQuerySet:
+        """Plans anyone may read: published ones, and superseded ones, which stay readable."""
+        return self.filter(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+
+    def readable_by(self, user) -> PlanQuerySet:
+        """Public plans for everyone, and every plan of the partnerships a user belongs to."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        public = Q(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+        if user.is_authenticated:
+            return self.filter(
+                public | Q(partnership__in=Partnership.objects.filter(memberships__user=user))
+            )
+        return self.filter(public)
+
     def visible_to(self, user) -> PlanQuerySet:
         """Published plans for everyone; every plan of the partnerships a user belongs to."""
         if user.is_authenticated and user.is_superuser:
@@ -309,7 +324,10 @@ class Plan(models.Model):
         return f"{self.title} ({self.period_label})"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:plans_plan_change", args=[self.pk])
+        return reverse(
+            "plans:plan_detail",
+            kwargs={"partnership_slug": self.partnership.slug, "plan_slug": self.slug},
+        )
 
     @property
     def period_label(self) -> str:
@@ -475,6 +493,47 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: £{self.amount}"
+
+
+class PublishedCopy(models.Model):
+    """A plan exactly as it was when published: what its public addresses serve from then on.
+
+    Kept in the database beside the plan so publishing is one transaction and a later edit of a
+    draft can never change what the public was shown.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_copies")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    html = models.TextField(help_text="The document as the plan's web page shows it.")
+    html_sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    large_print_pdf = models.BinaryField()
+    large_print_pdf_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["plan", "-published_at"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "published_at"],
+                name="published_copy_once_per_moment",
+                violation_error_message="This plan already has a copy published at that moment.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} as published {self.published_at:%-d %B %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()
 
 
 class PlanTransition(models.Model):

@@ -1,1 +1,79 @@
-"""Views of the plans app."""
+"""The public face of plans: the index, each plan's page and its PDFs."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from plans.document import PUBLIC_STATUSES
+from plans.models import Plan
+from plans.publishing import plan_page_html, plan_pdf_file
+
+
+def get_plan_for_user(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
+    """Anyone may read a public plan; a draft only its partnership's members (others 404)."""
+    return get_object_or_404(
+        Plan.objects.readable_by(request.user).select_related("partnership"),
+        partnership__slug=partnership_slug,
+        slug=plan_slug,
+    )
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    plans = (
+        Plan.objects.readable_by(request.user)
+        .select_related("partnership")
+        .order_by("partnership__name", "-start_year", "title")
+    )
+    partnerships = [
+        (partnership, list(partnership_plans))
+        for partnership, partnership_plans in groupby(plans, key=lambda plan: plan.partnership)
+    ]
+    return render(request, "plans/index.html", {"partnerships": partnerships})
+
+
+@require_safe
+def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    html, copy = plan_page_html(plan)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "is_draft": plan.status not in PUBLIC_STATUSES,
+            # Sanitised and escaped when the document was rendered.
+            "document_html": mark_safe(html),  # noqa: S308
+            "published_at": copy.published_at if copy else None,
+        },
+    )
+
+
+def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
+    pdf = plan_pdf_file(plan, large_print=large_print)
+    suffix = "-large-print" if large_print else ""
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{plan.partnership.slug}-{plan.slug}{suffix}.pdf"'
+    )
+    response["ETag"] = f'"{pdf.sha256}"'
+    return response
+
+
+@require_safe
+def plan_pdf(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    return _pdf_response(request, plan, large_print=False)
+
+
+@require_safe
+def plan_large_print_pdf(
+    request: HttpRequest, partnership_slug: str, plan_slug: str
+) -> HttpResponse:
+    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    return _pdf_response(request, plan, large_print=True)

@@ -1,0 +1,409 @@
+"""Everything a plan's document shows, gathered with a fixed set of queries.
+
+The web page, the PDF and the large-print PDF all render from one PlanDocument, so the three
+can never disagree, and the number of queries does not grow with the number of actions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import nh3
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.html import format_html_join, strip_tags
+from django.utils.safestring import SafeString
+
+from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
+from indicators.targets import TargetRow, measure_years, target_rows
+from plans.governance import GovernanceChart, governance_chart
+from plans.models import GlossaryTerm, Group, Plan, Section
+from priorities.models import Action, ActionLeadPartner, Aim, Priority
+
+SECTION_TAGS = {
+    "p", "br", "ul", "ol", "li", "strong", "em", "a", "h3", "h4",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+}  # fmt: skip
+SECTION_ATTRIBUTES = {
+    "a": {"href"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+PUBLIC_STATUSES = {Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED}
+
+
+def sanitise(html: str) -> str:
+    """Section bodies are typed by officers and pasted from Word: keep structure, drop the rest."""
+    return nh3.clean(
+        html,
+        tags=SECTION_TAGS,
+        attributes=SECTION_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@dataclass
+class SectionEntry:
+    section: Section
+    anchor: str
+    body: str
+
+
+@dataclass
+class IndicatorLink:
+    code: str
+    anchor: str
+
+
+@dataclass
+class ActionEntry:
+    action: Action
+    anchor: str
+    reference: str
+    lead_partners: str
+    indicators: list[IndicatorLink]
+
+    @property
+    def indicator_links(self) -> SafeString:
+        """Built here rather than in a template loop: the largest plans have thousands."""
+        return format_html_join(
+            ", ", '<a href="#{}">{}</a>', ((link.anchor, link.code) for link in self.indicators)
+        )
+
+
+@dataclass
+class PriorityEntry:
+    priority: Priority
+    anchor: str
+    aims: list[Aim]
+    actions: list[ActionEntry]
+    shows_review_dates: bool
+
+
+@dataclass
+class TargetCellLabel:
+    value: str
+    change: str
+    is_baseline: bool
+
+
+@dataclass
+class TargetRowLabels:
+    area_name: str
+    cells: list[TargetCellLabel | None]
+    change_over_period: str
+
+
+@dataclass
+class MeasureEntry:
+    measure: LocalTargetMeasure
+    anchor: str
+    years: list[str]
+    rows: list[TargetRowLabels]
+
+
+@dataclass
+class AppendixIndicator:
+    indicator: Indicator
+    anchor: str
+    actions: list[ActionEntry] = field(default_factory=list)
+
+
+@dataclass
+class BudgetYear:
+    label: str
+    lines: list
+    total: str
+
+
+@dataclass
+class ContentsEntry:
+    title: str
+    anchor: str
+
+
+@dataclass
+class PlanDocument:
+    plan: Plan
+    is_draft: bool
+    sections_before: list[SectionEntry]
+    priorities: list[PriorityEntry]
+    measures: list[MeasureEntry]
+    sections_after: list[SectionEntry]
+    governance: GovernanceChart | None
+    related_strategies: list
+    budget_years: list[BudgetYear]
+    budget_total: str | None
+    sections_appendix: list[SectionEntry]
+    appendix_indicators: list[AppendixIndicator]
+    glossary: list[GlossaryTerm]
+    contents: list[ContentsEntry]
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(entry.actions) for entry in self.priorities)
+
+
+def financial_year_label(year: int) -> str:
+    return f"{year}/{str(year + 1)[-2:]}"
+
+
+def money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def number(value: Decimal) -> str:
+    """Counts print without ".00"; rates keep their decimals."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+def percentage(change: Decimal | None) -> str:
+    if change is None:
+        return ""
+    if change > 0:
+        return f"+{change}%"
+    if change < 0:
+        return f"\u2212{-change}%"
+    return "0.0%"
+
+
+def target_table_rows(rows: list[TargetRow], years: list[int]) -> list[TargetRowLabels]:
+    """Rows lined up under the table's year columns; a year a row lacks is an empty cell."""
+    lined_up = []
+    for row in rows:
+        by_year = {cell.year: cell for cell in row.cells}
+        cells = [
+            TargetCellLabel(
+                value=number(by_year[year].value),
+                change=percentage(by_year[year].change_from_previous),
+                is_baseline=by_year[year].is_baseline,
+            )
+            if year in by_year
+            else None
+            for year in years
+        ]
+        lined_up.append(
+            TargetRowLabels(
+                area_name=row.area_name,
+                cells=cells,
+                change_over_period=percentage(row.change_over_period),
+            )
+        )
+    return lined_up
+
+
+def plan_document(plan: Plan) -> PlanDocument:
+    """Build the document of a plan fetched with select_related("partnership")."""
+    prefetch_related_objects(
+        [plan],
+        "sections",
+        "related_strategies",
+        "budget_lines",
+        Prefetch(
+            "priorities",
+            queryset=Priority.objects.select_related("task_group").prefetch_related(
+                "aims",
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.current().prefetch_related(
+                        Prefetch(
+                            "lead_partners",
+                            queryset=ActionLeadPartner.objects.select_related(
+                                "organisation", "group"
+                            ),
+                        ),
+                        Prefetch(
+                            "indicators",
+                            queryset=Indicator.objects.select_related("indicator_set"),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Prefetch(
+            "target_measures",
+            queryset=LocalTargetMeasure.objects.select_related("indicator").prefetch_related(
+                Prefetch(
+                    "rows",
+                    queryset=LocalTarget.objects.select_related("district").prefetch_related(
+                        "values"
+                    ),
+                )
+            ),
+        ),
+    )
+    partnership = plan.partnership
+    groups = list(Group.objects.filter(partnership=partnership))
+    glossary_terms = list(GlossaryTerm.objects.filter(partnership=partnership))
+
+    sections = {placement: [] for placement in Section.Placement.values}
+    for section in plan.sections.all():
+        sections[section.placement].append(
+            SectionEntry(
+                section=section, anchor=f"section-{section.pk}", body=sanitise(section.body)
+            )
+        )
+
+    appendix: dict[int, AppendixIndicator] = {}
+
+    def link(indicator: Indicator) -> IndicatorLink:
+        if indicator.pk not in appendix:
+            appendix[indicator.pk] = AppendixIndicator(
+                indicator=indicator, anchor=f"indicator-{indicator.pk}"
+            )
+        return IndicatorLink(code=indicator.code, anchor=f"indicator-{indicator.pk}")
+
+    priorities = []
+    for priority in plan.priorities.all():
+        anchor = f"priority-{priority.pk}"
+        actions = []
+        for number_in_priority, action in enumerate(priority.actions.all(), start=1):
+            indicators = sorted(action.indicators.all(), key=_indicator_order)
+            entry = ActionEntry(
+                action=action,
+                anchor=f"{anchor}-action-{action.pk}",
+                reference=f"{priority.title}, action {number_in_priority}",
+                lead_partners=" / ".join(lead.name for lead in action.lead_partners.all()),
+                indicators=[link(indicator) for indicator in indicators],
+            )
+            for indicator in indicators:
+                appendix[indicator.pk].actions.append(entry)
+            actions.append(entry)
+        priorities.append(
+            PriorityEntry(
+                priority=priority,
+                anchor=anchor,
+                aims=list(priority.aims.all()),
+                actions=actions,
+                shows_review_dates=any(entry.action.review_date for entry in actions),
+            )
+        )
+
+    measures = []
+    for measure in plan.target_measures.all():
+        if measure.indicator_id:
+            link(measure.indicator)
+        years = measure_years(measure)
+        measures.append(
+            MeasureEntry(
+                measure=measure,
+                anchor=f"measure-{measure.pk}",
+                years=[financial_year_label(year) for year in years],
+                rows=target_table_rows(target_rows(measure), years),
+            )
+        )
+
+    budget_years: dict[int, list] = {}
+    for line in plan.budget_lines.all():
+        budget_years.setdefault(line.year, []).append(line)
+    budget = [
+        BudgetYear(
+            label=financial_year_label(year),
+            lines=lines,
+            total=money(sum((line.amount for line in lines), Decimal("0"))),
+        )
+        for year, lines in budget_years.items()
+    ]
+    budget_total = (
+        money(sum((line.amount for line in plan.budget_lines.all()), Decimal("0")))
+        if len(budget) > 1
+        else None
+    )
+
+    related_strategies = list(plan.related_strategies.all())
+    appendix_indicators = sorted(
+        appendix.values(), key=lambda item: _indicator_order(item.indicator)
+    )
+    chart = governance_chart(groups) if groups else None
+    document = PlanDocument(
+        plan=plan,
+        is_draft=plan.status not in PUBLIC_STATUSES,
+        sections_before=sections[Section.Placement.BEFORE_PRIORITIES],
+        priorities=priorities,
+        measures=measures,
+        sections_after=sections[Section.Placement.AFTER_PRIORITIES],
+        governance=chart,
+        related_strategies=related_strategies,
+        budget_years=budget,
+        budget_total=budget_total,
+        sections_appendix=sections[Section.Placement.APPENDIX],
+        appendix_indicators=appendix_indicators,
+        glossary=[],
+        contents=[],
+    )
+    document.glossary = glossary_in_use(glossary_terms, document_text(document))
+    document.contents = contents(document)
+    return document
+
+
+def _indicator_order(indicator: Indicator) -> tuple:
+    return (indicator.indicator_set.name, len(indicator.code), indicator.code)
+
+
+def document_text(document: PlanDocument) -> str:
+    """The words a reader sees, for finding which glossary terms the plan uses."""
+    plan = document.plan
+    parts = [plan.title, plan.summary]
+    for entry in document.sections_before + document.sections_after + document.sections_appendix:
+        parts += [entry.section.title, strip_tags(entry.body)]
+    for entry in document.priorities:
+        priority = entry.priority
+        parts += [
+            priority.title,
+            priority.background,
+            priority.aim,
+            priority.lead_officer,
+            priority.measuring_performance,
+            priority.measuring_difficulties,
+        ]
+        if priority.task_group:
+            parts.append(priority.task_group.name)
+        for aim in entry.aims:
+            parts += [aim.title, aim.baseline_data]
+        for action in entry.actions:
+            parts += [action.action.text, action.action.baseline_data, action.lead_partners]
+    parts += [measure.measure.name for measure in document.measures]
+    parts += [strategy.title for strategy in document.related_strategies]
+    parts += [strategy.owner for strategy in document.related_strategies]
+    for year in document.budget_years:
+        parts += [line.project for line in year.lines]
+        parts += [line.funding_stream for line in year.lines]
+    parts += [item.indicator.title for item in document.appendix_indicators]
+    if document.governance:
+        parts += [node.name for node in document.governance.nodes]
+    return "\n".join(part for part in parts if part)
+
+
+def glossary_in_use(terms: list[GlossaryTerm], text: str) -> list[GlossaryTerm]:
+    """Terms that occur as whole words. Acronyms match in capitals only, so "ASB" is not
+    found in "asbestos" nor the term "Hotspots" missed for want of a capital."""
+    used = []
+    for term in terms:
+        flags = 0 if term.term.isupper() else re.IGNORECASE
+        if re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, flags):
+            used.append(term)
+    return used
+
+
+def contents(document: PlanDocument) -> list[ContentsEntry]:
+    entries = [ContentsEntry(e.section.title, e.anchor) for e in document.sections_before]
+    entries += [ContentsEntry(e.priority.title, e.anchor) for e in document.priorities]
+    if document.measures:
+        entries.append(ContentsEntry("Local targets", "local-targets"))
+    entries += [ContentsEntry(e.section.title, e.anchor) for e in document.sections_after]
+    if document.governance:
+        entries.append(ContentsEntry("Governance structure", "governance"))
+    if document.related_strategies:
+        entries.append(ContentsEntry("Links with other plans and strategies", "related-strategies"))
+    if document.budget_years:
+        entries.append(ContentsEntry("Budget", "budget"))
+    entries += [ContentsEntry(e.section.title, e.anchor) for e in document.sections_appendix]
+    if document.appendix_indicators:
+        entries.append(ContentsEntry("Indicators", "indicators"))
+    if document.glossary:
+        entries.append(ContentsEntry("Glossary", "glossary"))
+    return entries

@@ -1,0 +1,130 @@
+"""The governance structure chart: a tree of the partnership's groups drawn from reports_to.
+
+The layout is computed here so the SVG is plain shapes at fixed places: it then looks the same
+in every browser, in WeasyPrint and on paper, with no script.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from plans.models import Group
+
+BOX_WIDTH = 190
+BOX_GAP = 20
+LINE_HEIGHT = 16
+BOX_PADDING = 10
+LEVEL_GAP = 40
+CHARACTERS_PER_LINE = 24
+
+
+@dataclass
+class ChartNode:
+    group: Group
+    name: str
+    kind: str
+    children: list[ChartNode] = field(default_factory=list)
+    x: float = 0
+    y: float = 0
+    height: float = 0
+    lines: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return self.x + BOX_WIDTH / 2
+
+
+@dataclass
+class ChartEdge:
+    path: str
+
+
+@dataclass
+class GovernanceChart:
+    roots: list[ChartNode]
+    nodes: list[ChartNode]
+    edges: list[ChartEdge]
+    width: float
+    height: float
+
+
+def governance_chart(groups: list[Group]) -> GovernanceChart:
+    """Lay the groups out top-down, each parent centred over its children.
+
+    A group whose reports_to points outside the list, or into a loop, is drawn as a root so
+    that every group appears exactly once whatever the data says.
+    """
+    nodes = {
+        group.pk: ChartNode(group=group, name=group.name, kind=group.get_kind_display())
+        for group in groups
+    }
+    placed: set[int] = set()
+    roots: list[ChartNode] = []
+
+    def attach(node: ChartNode) -> None:
+        placed.add(node.group.pk)
+        for group in groups:
+            if group.reports_to_id == node.group.pk and group.pk not in placed:
+                child = nodes[group.pk]
+                node.children.append(child)
+                attach(child)
+
+    for group in groups:
+        if group.reports_to_id not in nodes:
+            roots.append(nodes[group.pk])
+            attach(nodes[group.pk])
+    for group in groups:
+        if group.pk not in placed:
+            roots.append(nodes[group.pk])
+            attach(nodes[group.pk])
+
+    for node in nodes.values():
+        wrapped = textwrap.wrap(node.name, CHARACTERS_PER_LINE) or [""]
+        node.height = BOX_PADDING * 2 + LINE_HEIGHT * len(wrapped)
+        node.lines = [
+            (BOX_PADDING + LINE_HEIGHT * (i + 0.75), line) for i, line in enumerate(wrapped)
+        ]
+
+    level_heights: dict[int, float] = {}
+
+    def measure_levels(node: ChartNode, level: int) -> None:
+        level_heights[level] = max(level_heights.get(level, 0), node.height)
+        for child in node.children:
+            measure_levels(child, level + 1)
+
+    for root in roots:
+        measure_levels(root, 0)
+    level_tops = {0: 0.0}
+    for level in range(1, len(level_heights)):
+        level_tops[level] = level_tops[level - 1] + level_heights[level - 1] + LEVEL_GAP
+
+    next_left = 0.0
+    edges: list[ChartEdge] = []
+
+    def place(node: ChartNode, level: int) -> None:
+        nonlocal next_left
+        node.y = level_tops[level]
+        if not node.children:
+            node.x = next_left
+            next_left += BOX_WIDTH + BOX_GAP
+            return
+        for child in node.children:
+            place(child, level + 1)
+        node.x = (node.children[0].x + node.children[-1].x) / 2
+        bottom = node.y + node.height
+        middle = bottom + LEVEL_GAP / 2
+        for child in node.children:
+            edges.append(
+                ChartEdge(
+                    path=f"M{node.centre:.0f} {bottom:.0f} V{middle:.0f} "
+                    f"H{child.centre:.0f} V{child.y:.0f}"
+                )
+            )
+
+    for root in roots:
+        place(root, 0)
+    width = max(next_left - BOX_GAP, BOX_WIDTH)
+    height = max((node.y + node.height for node in nodes.values()), default=0)
+    ordered = sorted(nodes.values(), key=lambda node: (node.y, node.x))
+    return GovernanceChart(roots=roots, nodes=ordered, edges=edges, width=width, height=height)

@@ -1,0 +1,104 @@
+"""Published copies: a plan's page and PDFs stored as they were when it was published.
+
+Public addresses serve the stored copy, so editing a later draft never changes what was
+published and a download never re-renders. Drafts are rendered on request, always current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from plans.document import PUBLIC_STATUSES, PlanDocument, plan_document
+from plans.models import Plan, PublishedCopy
+from plans.pdf import plan_pdf
+
+# The stored copy never changes, so a cached one is only dropped to make room.
+COPY_CACHE_SECONDS = 24 * 60 * 60
+
+
+def sha256(content: str | bytes) -> str:
+    if isinstance(content, str):
+        content = content.encode()
+    return hashlib.sha256(content).hexdigest()
+
+
+def document_html(document: PlanDocument) -> str:
+    return render_to_string("plans/_document.html", {"document": document})
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    content: bytes
+    sha256: str
+
+
+def published_copy_create(*, plan: Plan, user: AbstractBaseUser | None) -> PublishedCopy:
+    """Render the page and both PDFs once and keep them; callers hold a transaction."""
+    document = plan_document(plan)
+    html = document_html(document)
+    pdf = plan_pdf(document)
+    large_print_pdf = plan_pdf(document, large_print=True)
+    return PublishedCopy.objects.create(
+        plan=plan,
+        published_at=timezone.now(),
+        published_by=user,
+        html=html,
+        html_sha256=sha256(html),
+        pdf=pdf,
+        pdf_sha256=sha256(pdf),
+        large_print_pdf=large_print_pdf,
+        large_print_pdf_sha256=sha256(large_print_pdf),
+    )
+
+
+def latest_copy(plan: Plan, *fields: str) -> PublishedCopy:
+    """The copy a public plan is served from, loading only the fields asked for.
+
+    A plan made public without plan_publish (imported, or set in the admin) gets its copy the
+    first time it is read, and keeps that one from then on.
+    """
+    copy = plan.published_copies.only("plan", "published_at", *fields).first()
+    if copy is None:
+        copy = published_copy_create(plan=plan, user=None)
+    return copy
+
+
+def _cache_key(plan: Plan, part: str) -> str:
+    return f"plans:published:{plan.pk}:{plan.updated_at.timestamp()}:{part}"
+
+
+def plan_page_html(plan: Plan) -> tuple[str, PublishedCopy | None]:
+    """The document for the plan page, and the copy it came from when the plan is public."""
+    if plan.status not in PUBLIC_STATUSES:
+        return document_html(plan_document(plan)), None
+    key = _cache_key(plan, "html")
+    cached = cache.get(key)
+    if cached is None:
+        copy = latest_copy(plan, "html")
+        cached = (copy.html, copy.published_at)
+        cache.set(key, cached, COPY_CACHE_SECONDS)
+    html, published_at = cached
+    return html, PublishedCopy(plan=plan, published_at=published_at)
+
+
+def plan_pdf_file(plan: Plan, *, large_print: bool = False) -> PlanFile:
+    """A public plan's stored PDF, or a draft's rendered now."""
+    if plan.status not in PUBLIC_STATUSES:
+        content = plan_pdf(plan_document(plan), large_print=large_print)
+        return PlanFile(content=content, sha256=sha256(content))
+    part = "large_print_pdf" if large_print else "pdf"
+    key = _cache_key(plan, part)
+    cached = cache.get(key)
+    if cached is None:
+        copy = latest_copy(plan, part, f"{part}_sha256")
+        cached = PlanFile(
+            content=bytes(getattr(copy, part)), sha256=getattr(copy, f"{part}_sha256")
+        )
+        cache.set(key, cached, COPY_CACHE_SECONDS)
+    return cached
