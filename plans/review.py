@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -38,6 +39,11 @@ class CommentForm(forms.Form):
             "max_length": f"The comment must be {COMMENT_MAX:,} characters or fewer",
         },
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

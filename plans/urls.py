@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import review_urls, views
 
 app_name = "plans"
 
@@ -13,4 +13,4 @@ urlpatterns = [
         views.plan_large_print_pdf,
         name="plan_large_print_pdf",
     ),
-]
+] + review_urls.urlpatterns

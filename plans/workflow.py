@@ -163,4 +163,8 @@ def _supersede_previous(plan: Plan, user) -> None:
 
 
 def _store_published_copy(plan: Plan, user) -> None:
-    """Freeze the published HTML and PDF; wired to the publishing module on merge."""
+    """Freeze the page and PDFs as published, inside the move's transaction: if rendering
+    fails, the plan stays approved."""
+    from plans.publishing import published_copy_create
+
+    published_copy_create(plan=plan, user=user if user.is_authenticated else None)
