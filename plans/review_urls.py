@@ -9,6 +9,7 @@ _PLAN = "<slug:partnership_slug>/<slug:plan_slug>/"
 urlpatterns = [
     path(f"{_PLAN}move/<str:to_status>/", review_views.plan_move, name="plan_move"),
     path(f"{_PLAN}review/", review_views.review_summary, name="review_summary"),
+    path(f"{_PLAN}next-year/", review_views.plan_refresh, name="plan_refresh"),
     path(f"{_PLAN}changes/", review_views.changes, name="plan_changes"),
     path(
         f"{_PLAN}comments/new/<str:kind>/<int:pk>/",

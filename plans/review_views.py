@@ -14,6 +14,7 @@ from plans import review
 from plans.changes import plan_changes
 from plans.models import Plan
 from plans.permissions import ChangeRefused, access_for
+from plans.refresh import RefreshRefused, plan_start_next_year
 from plans.workflow import MoveRefused, find_move, moves_for
 from priorities.models import ReviewComment
 
@@ -180,4 +181,31 @@ def changes(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Http
     plan = get_plan_for_member(request, partnership_slug, plan_slug)
     return render(
         request, "plans/review/changes.html", {"plan": plan, "changes": plan_changes(plan)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_refresh(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
+    """Start next year's plan from a published one: partnership administrators only."""
+    plan = get_plan_for_member(request, partnership_slug, plan_slug)
+    if not plan.access.is_administrator:
+        raise ChangeRefused("Only a partnership administrator can start next year's plan.")
+    error = ""
+    if request.method == "POST":
+        try:
+            new_plan = plan_start_next_year(plan=plan, user=request.user)
+        except RefreshRefused as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                f"“{new_plan.title}” {new_plan.period_label} has been started as a draft.",
+            )
+            return redirect(_plan_page(new_plan))
+    return render(
+        request,
+        "plans/review/refresh.html",
+        {"plan": plan, "error": error},
+        status=400 if error else 200,
     )

@@ -298,3 +298,33 @@ def test_changes_page_refuses_other_methods(client, plan, viewer):
     response = _signed_in(client, viewer).post(_url("plans:plan_changes", plan))
 
     assert response.status_code == 405
+
+
+# Starting next year's plan
+
+
+def test_administrator_starts_next_years_plan_from_a_published_plan(client, plan, administrator):
+    _at(plan, Status.PUBLISHED)
+
+    response = _signed_in(client, administrator).post(_url("plans:plan_refresh", plan))
+
+    new_plan = Plan.objects.get(previous_plan=plan)
+    assert response.status_code == 302
+    assert (new_plan.status, new_plan.start_year) == (Status.DRAFT, 2011)
+
+
+def test_starting_next_year_from_a_draft_is_refused_with_a_message(client, plan, administrator):
+    response = _signed_in(client, administrator).post(_url("plans:plan_refresh", plan))
+
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert not Plan.objects.filter(previous_plan=plan).exists()
+
+
+def test_reviewer_cannot_start_next_years_plan(client, plan, reviewer):
+    _at(plan, Status.PUBLISHED)
+
+    response = _signed_in(client, reviewer).post(_url("plans:plan_refresh", plan))
+
+    assert response.status_code == 403
+    assert not Plan.objects.filter(previous_plan=plan).exists()
