@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 
 from plans.models import Membership, Plan
@@ -48,11 +48,19 @@ class SendResult:
 
 
 def actions_due_for_review(today: datetime.date) -> ActionQuerySet:
-    """Live actions of plans still in use whose review date has passed or is close."""
+    """Live actions of plans still in use whose review date has passed or is close.
+
+    While next year's draft is open, an action and its carried copy can share a review date;
+    the copy is the one officers now keep, so the original is left out to remind once.
+    """
+    carried_with_same_date = Action.objects.filter(
+        carried_from=OuterRef("pk"), review_date=OuterRef("review_date")
+    )
     return (
         Action.objects.current()
         .exclude(status=Action.Status.COMPLETE)
         .exclude(priority__plan__status=Plan.Status.SUPERSEDED)
+        .exclude(Exists(carried_with_same_date))
         .filter(
             review_date__lte=today + datetime.timedelta(days=REMINDER_WINDOW_DAYS),
             priority__task_group__isnull=False,

@@ -314,3 +314,27 @@ def test_building_the_digests_takes_three_queries_however_many_actions_are_due(
         digests = build_digests(datetime.date(2010, 9, 25))
 
     assert [len(digest.actions) for digest in digests] == [10, 10]
+
+
+def test_an_action_carried_into_next_years_draft_with_the_same_date_is_reminded_once(
+    plan, action, editor, mailoutbox
+):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    draft = Plan.objects.create(
+        partnership=plan.partnership,
+        title=plan.title,
+        slug="2011-12",
+        start_year=2010,
+        end_year=2012,
+        previous_plan=plan,
+    )
+    priority = Priority.objects.create(
+        plan=draft, order=1, title="ASB", task_group=action.priority.task_group
+    )
+    _add_action(priority, 1, "Carried copy", action.review_date, carried_from=action)
+
+    _run("--date", TODAY)
+
+    editor_digest = next(m for m in mailoutbox if m.to == ["editor@example.org"])
+    assert "Carried copy" in editor_digest.body
+    assert action.text not in editor_digest.body
