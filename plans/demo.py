@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
@@ -437,7 +438,7 @@ def create_action(
         review_date=_date(data.get("review_date"), where),
         funding_stream=_text(data, "funding_stream"),
     )
-    action.full_clean()
+    action.clean()
     action.save()
     for lead_order, entry in enumerate(_list(data, "lead_partners", where), start=1):
         lead = resolve_lead_partner(entry, context, f"{where} lead partner {lead_order}")
@@ -537,10 +538,12 @@ def load_demo_users() -> list[DemoUser]:
     if partnership is None:
         raise _Problem(f"the demo users need the partnership {DEMO_PARTNERSHIP_SLUG!r}")
     task_group = _group_named(partnership, DEMO_EDITOR_TASK_GROUP, "the demo editor")
-    support = _demo_user("support", staff=True)
+    # Hashing is slow on purpose; one hash serves every demo user.
+    password_hash = make_password(DEMO_PASSWORD)
+    support = _demo_user("support", password_hash, staff=True)
     users = [DemoUser(support.username, "Support officer (superuser)", DEMO_PASSWORD)]
     for username, role in DEMO_ROLES:
-        user = _demo_user(username, staff=False)
+        user = _demo_user(username, password_hash, staff=False)
         user.memberships.exclude(partnership=partnership).delete()
         membership, _ = Membership.objects.update_or_create(
             user=user, partnership=partnership, defaults={"role": role}
@@ -553,13 +556,13 @@ def load_demo_users() -> list[DemoUser]:
     return users
 
 
-def _demo_user(username: str, *, staff: bool) -> User:
+def _demo_user(username: str, password_hash: str, *, staff: bool) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.org"}
     )
     user.is_staff = staff
     user.is_superuser = staff
     user.is_active = True
-    user.set_password(DEMO_PASSWORD)
+    user.password = password_hash
     user.save()
     return user
