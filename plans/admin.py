@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
@@ -32,7 +31,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
-from priorities.admin import PriorityAdminForm
+from priorities.admin import HistoryAdmin, PriorityAdminForm
 from priorities.models import Action, Priority
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
@@ -282,7 +281,7 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     form = PlanAdminForm
     list_display = ["title", "partnership", "period_label", "status", "updated_at"]
     list_filter = ["partnership", "status"]
@@ -312,7 +311,7 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(HistoryAdmin):
     list_display = ["title", "plan", "order", "kind", "placement"]
     list_filter = ["plan__partnership", "plan", "kind", "placement"]
     list_select_related = ["plan"]

@@ -2,18 +2,77 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
+DELETED_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Deletion:
+    name: str
+    deleted_at: object
+    deleted_by: object
+    url: str
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Simple history's admin plus a list of deleted objects, which have no page to reach
+    their history from, so a support officer can find one and bring it back."""
+
+    change_list_template = "admin/change_list_with_deleted.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        deleted = path("deleted/", self.admin_site.admin_view(self.deleted_view), name=name)
+        return [deleted, *super().get_urls()]
+
+    def deleted_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_history_or_change_history_permission(request):
+            raise PermissionDenied
+        pk_name = self.opts.pk.attname
+        records = (
+            self.model.history.filter(history_type="-")
+            .exclude(**{f"{pk_name}__in": self.model._default_manager.values("pk")})
+            .select_related("history_user")
+            .order_by("-history_date")[:DELETED_LISTED]
+        )
+        revert = f"admin:{self.opts.app_label}_{self.opts.model_name}_simple_history"
+        deletions, seen = [], set()
+        for record in records:
+            object_id = getattr(record, pk_name)
+            if object_id in seen:
+                continue
+            seen.add(object_id)
+            deletions.append(
+                Deletion(
+                    name=str(record.instance),
+                    deleted_at=record.history_date,
+                    deleted_by=record.history_user,
+                    url=reverse(revert, args=[object_id, record.history_id]),
+                )
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "deletions": deletions,
+        }
+        return TemplateResponse(request, "admin/deleted_objects.html", context)
 
 
 class PriorityAdminForm(forms.ModelForm):
@@ -96,7 +155,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(HistoryAdmin):
     form = PriorityAdminForm
     list_display = ["title", "plan", "order", "task_group", "is_cross_cutting", "action_count"]
     list_filter = [
@@ -157,8 +216,24 @@ class AimAdmin(admin.ModelAdmin):
     autocomplete_fields = ["priority"]
 
 
+class LeadPartnerForm(forms.ModelForm):
+    class Meta:
+        model = ActionLeadPartner
+        fields = ["action", "order", "kind", "organisation", "group", "printed_as"]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        action = cleaned_data.get("action")
+        group = cleaned_data.get("group")
+        plan = action.priority.plan if action and action.priority_id else None
+        if group and plan and group.partnership_id != plan.partnership_id:
+            self.add_error("group", "Choose a group of the action's own partnership.")
+        return cleaned_data
+
+
 class LeadPartnerInline(admin.TabularInline):
     model = ActionLeadPartner
+    form = LeadPartnerForm
     extra = 0
     fields = ["order", "kind", "organisation", "group", "printed_as"]
     autocomplete_fields = ["organisation", "group"]
@@ -208,7 +283,7 @@ class ActionAdminForm(forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryAdmin):
     form = ActionAdminForm
     list_display = [
         "action_text",
@@ -282,6 +357,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ActionLeadPartner)
 class ActionLeadPartnerAdmin(admin.ModelAdmin):
+    form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]
     list_select_related = ["organisation", "group", "action__priority__plan__partnership"]

@@ -187,6 +187,30 @@ def test_support_officer_recovers_a_deleted_action_from_its_history(support, act
     assert Action.objects.get(pk=action_id).text == text
 
 
+def test_deleted_actions_are_listed_with_a_link_to_recover_each(support, action):
+    action_id, text = action.pk, action.text
+    action.delete()
+    record = Action.history.get(id=action_id, history_type="-")
+
+    response = support.get(_url(Action, "deleted"))
+
+    assert _shows(response, text)
+    assert _shows(
+        response,
+        reverse("admin:priorities_action_simple_history", args=[action_id, record.history_id]),
+    )
+
+
+def test_deleted_list_leaves_out_objects_that_were_recovered(support, priority):
+    priority_id = priority.pk
+    priority.delete()
+    Priority.history.get(id=priority_id, history_type="-").instance.save()
+
+    response = support.get(_url(Priority, "deleted"))
+
+    assert response.context["deletions"] == []
+
+
 def test_someone_who_is_not_staff_is_sent_to_the_admin_sign_in(client, editor):
     client.force_login(editor)
 
@@ -559,6 +583,23 @@ def test_a_task_group_of_another_partnership_is_refused_for_a_priority(
     assert _shows(response, "Choose a task group of the plan's own partnership.")
     priority.refresh_from_db()
     assert priority.task_group.partnership == priority.plan.partnership
+
+
+def test_a_lead_group_of_another_partnership_is_refused(support, action, other_partnership):
+    stranger = Group.objects.create(
+        partnership=other_partnership, name="Violence Task Group", kind=Group.Kind.TASK
+    )
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "lead_partners",
+        {"order": 2, "kind": "group", "group": stranger.pk},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Choose a group of the action's own partnership.")
+    assert action.lead_partners.count() == 1
 
 
 def test_an_editors_task_group_must_be_of_their_partnership(support, editor, other_partnership):
