@@ -86,11 +86,17 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
     is_filtered = any(request.GET.get(name) for name in ActionFilter.Meta.fields)
     shown = list(action_filter.qs if is_filtered else actions)
-    # After a move the same button keeps the focus, so a keyboard user can press it again.
-    for action in shown:
-        action.focus_move = (
-            request.GET.get("direction") if request.GET.get("moved") == str(action.pk) else None
-        )
+    # After a move the same button keeps the focus, so a keyboard user can press it again;
+    # at the top or bottom that button is disabled, so the other one takes the focus.
+    for position, action in enumerate(shown):
+        action.focus_move = None
+        if request.GET.get("moved") == str(action.pk):
+            direction = request.GET.get("direction")
+            if direction == "up" and position == 0:
+                direction = "down"
+            elif direction == "down" and position == len(shown) - 1:
+                direction = "up"
+            action.focus_move = direction
     context = {
         "priority": priority,
         "plan": priority.plan,
@@ -243,7 +249,8 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(status=204)
         response["HX-Location"] = url
         return response
-    return redirect(f"{url}#action-{action.pk}")
+    # No #fragment: a fragment target would stop the browser honouring autofocus.
+    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
