@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +227,42 @@ def test_member_with_no_role_left_in_the_partnership_gets_not_found(client, view
     Membership.objects.filter(user=viewer).delete()
     client.force_login(viewer)
     assert client.get(_url(action.priority)).status_code == 404
+
+
+def _fill_action_plan(priority: Priority, count: int, police, task_group) -> None:
+    indicators = list(Indicator.objects.all()[:2])
+    aim = priority.aims.create(order=1, title="Reduce ASB")
+    for order in range(1, count + 1):
+        action = _add_action(priority, order, f"Action {order}", aim=aim)
+        ActionLeadPartner.objects.create(
+            action=action, order=1, kind=ActionLeadPartner.Kind.ORGANISATION, organisation=police
+        )
+        ActionLeadPartner.objects.create(
+            action=action, order=2, kind=ActionLeadPartner.Kind.GROUP, group=task_group
+        )
+        ActionLeadPartner.objects.create(
+            action=action, order=3, kind=ActionLeadPartner.Kind.PARTNERSHIP
+        )
+        action.indicators.set(indicators)
+
+
+def _queries_for_action_plan(client, priority: Priority, params: dict) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(priority), params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "Action", "indicator": "NI17", "rag": ""}])
+def test_action_plan_query_count_is_the_same_for_3_and_30_actions(
+    client, editor, plan, task_group, police, national_indicators, params
+):
+    small = Priority.objects.create(plan=plan, order=1, title="Small", task_group=task_group)
+    large = Priority.objects.create(plan=plan, order=2, title="Large", task_group=task_group)
+    _fill_action_plan(small, 3, police, task_group)
+    _fill_action_plan(large, 30, police, task_group)
+    client.force_login(editor)
+    _queries_for_action_plan(client, small, params)  # warm the session and content types
+    counted = _queries_for_action_plan(client, small, params)
+    assert len(client.get(_url(large), params).context["actions"]) == 30
+    assert _queries_for_action_plan(client, large, params) == counted
