@@ -5,13 +5,13 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from pypdf import PdfReader
 
 from plans.document import plan_document
 from plans.models import Plan, Section
-from plans.pdf import plan_pdf, print_html
+from plans.pdf import plan_pdf
 from priorities.models import Action
 from tests.conftest import PASSWORD
 
@@ -152,11 +152,60 @@ def test_posting_to_the_pdf_is_refused(client, plan, viewer, empty_cache):
     assert client.post(f"{plan.get_absolute_url()}pdf/").status_code == 405
 
 
+def text_sizes(page) -> dict[str, float]:
+    """Each run of text on a page with the size it is printed at, in points."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[text.strip()] = size * abs(tm[3] or 1) * abs(cm[3] or 1)
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
 @pytest.mark.django_db
 def test_large_print_body_text_is_at_least_16pt(plan, action):
-    html = print_html(plan_document(plan), large_print=True)
-    assert 'class="plan-print plan-print--large' in html
-    assert ".plan-print--large { font-size: 16pt; }" in html
+    pdf = plan_pdf(plan_document(plan), large_print=True)
+    page = PdfReader(io.BytesIO(pdf)).pages[2]
+    sizes = text_sizes(page)
+    body = {
+        text: size for text, size in sizes.items() if not text.startswith(("Page ", plan.title))
+    }
+    assert any(words(action.text).startswith(text) for text in body)
+    assert round(min(body.values()), 1) >= 16
+
+
+@pytest.mark.django_db
+def test_render_plan_command_writes_pdf_and_html(plan, action, tmp_path):
+    call_command(
+        "render_plan",
+        "carlisle-eden",
+        "2010-11",
+        "--format",
+        "pdf",
+        "--output",
+        tmp_path / "plan.pdf",
+        stdout=io.StringIO(),
+    )
+    call_command(
+        "render_plan",
+        "carlisle-eden",
+        "2010-11",
+        "--format",
+        "html",
+        "--output",
+        tmp_path / "plan.html",
+        stdout=io.StringIO(),
+    )
+    assert (tmp_path / "plan.pdf").read_bytes().startswith(b"%PDF-")
+    assert action.text in (tmp_path / "plan.html").read_text()
+
+
+@pytest.mark.django_db
+def test_render_plan_command_names_a_plan_it_cannot_find(plan, tmp_path):
+    with pytest.raises(CommandError, match="No plan 'nope'"):
+        call_command("render_plan", "carlisle-eden", "nope", "--output", tmp_path / "x.pdf")
 
 
 HOSTILE = '<script>alert("x")</script>'
