@@ -265,15 +265,13 @@ def load_groups(partnership: Partnership, entries: list[Any]) -> None:
     for order, entry in enumerate(entries, start=1):
         where = f"group {order}"
         name = _required(entry, "name", where)
-        chair = _text(entry, "chair_organisation")
-        group, was_created = Group.objects.get_or_create(
+        _, was_created = Group.objects.get_or_create(
             partnership=partnership,
             name=name,
             defaults={
                 "short_name": _text(entry, "short_name"),
                 "kind": _choice(_required(entry, "kind", where), Group.Kind, where),
                 "chair_name": _text(entry, "chair_name"),
-                "chair_organisation": _organisation_named(chair, where) if chair else None,
                 "order": order,
             },
         )
