@@ -106,6 +106,9 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": priority.change_refusal is None,
     }
     if request.htmx and request.htmx.target == "action-table":
+        # The count outside the table is a live region; it is updated in place, not replaced,
+        # so screen readers announce the new number.
+        context["table_only"] = True
         return render(request, "priorities/action_plan.html#action_table", context)
     return render(request, "priorities/action_plan.html", context)
 

@@ -208,6 +208,7 @@ def test_action_plan_filter_answers_htmx_with_only_the_table(client, viewer, act
     )
     assert response.text.lstrip().startswith('<div id="action-table">')
     assert "<html" not in response.text
+    assert '<p id="action-count" hx-swap-oob="innerHTML">1 matching action.</p>' in response.text
 
 
 def test_editor_of_another_task_group_sees_the_action_plan_read_only(
