@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
@@ -248,6 +249,18 @@ class ProgressUpdateInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
 
 
+def _forget_deleted_relations(instance: models.Model, names: list[str]) -> list[str]:
+    """A version from the history may point at rows deleted since; the officer picks anew."""
+    forgotten = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        related_id = getattr(instance, field.attname)
+        if related_id and not field.related_model._default_manager.filter(pk=related_id).exists():
+            setattr(instance, field.attname, None)
+            forgotten.append(name)
+    return forgotten
+
+
 class ActionAdminForm(forms.ModelForm):
     """Carries the version the officer opened, so a change made meanwhile is not overwritten."""
 
@@ -270,9 +283,22 @@ class ActionAdminForm(forms.ModelForm):
         ]
         widgets = {"version": forms.HiddenInput}
 
+    def __init__(self, *args, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        forgotten = []
+        if instance is not None and is_historic(instance):
+            forgotten = _forget_deleted_relations(instance, ["priority", "aim", "carried_from"])
+        super().__init__(*args, **kwargs)
+        if "priority" in forgotten:
+            self.fields["priority"].error_messages["required"] = (
+                "Its priority has been deleted since. Recover that priority first, or choose "
+                "another."
+            )
+
     def clean_version(self) -> int:
         version = self.cleaned_data["version"]
-        if self.instance.pk:
+        # Reverting to a version from the history replaces later changes on purpose.
+        if self.instance.pk and not is_historic(self.instance):
             saved = Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if saved and saved[0] != version:
                 raise forms.ValidationError(
@@ -344,7 +370,8 @@ class ActionAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            obj.version += 1
+            saved = Action.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            obj.version = max(saved or 0, obj.version) + 1
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change) -> None:

@@ -187,6 +187,35 @@ def test_support_officer_recovers_a_deleted_action_from_its_history(support, act
     assert Action.objects.get(pk=action_id).text == text
 
 
+def test_reverting_an_action_to_an_earlier_version_keeps_its_version_rising(support, action):
+    first = action.history.earliest()
+    Action.objects.filter(pk=action.pk).update(text="Changed by an editor.", version=5)
+    revert_url = reverse(
+        "admin:priorities_action_simple_history", args=[action.pk, first.history_id]
+    )
+
+    response = support.post(revert_url, _form_data(support.get(revert_url)))
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.text, action.version) == (first.text, 6)
+
+
+def test_recovering_an_action_whose_priority_was_deleted_asks_for_a_priority(support, action):
+    action_id = action.pk
+    action.priority.delete()
+    record = Action.history.get(id=action_id, history_type="-")
+    revert_url = reverse(
+        "admin:priorities_action_simple_history", args=[action_id, record.history_id]
+    )
+
+    response = support.post(revert_url, _form_data(support.get(revert_url)))
+
+    assert response.status_code == 200
+    assert _shows(response, "Its priority has been deleted since.")
+    assert not Action.objects.filter(pk=action_id).exists()
+
+
 def test_deleted_actions_are_listed_with_a_link_to_recover_each(support, action):
     action_id, text = action.pk, action.text
     action.delete()
