@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Replace the demo plans from the files, losing any edits made to them.",
+            help="Replace the demo plans from the files, losing any edits made to them "
+            "(organisations, indicators, groups and glossaries are kept as they are).",
         )
         parser.add_argument(
             "--with-users",
