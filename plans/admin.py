@@ -28,6 +28,7 @@ from plans.models import (
     Partnership,
     PartnershipOrganisation,
     Plan,
+    PublishedCopy,
     RelatedStrategy,
     Section,
 )
@@ -248,6 +249,41 @@ class PriorityInline(admin.TabularInline):
     show_change_link = True
 
 
+PUBLISHED_COPY_FIELDS = [
+    "plan",
+    "published_at",
+    "published_by",
+    "html_sha256",
+    "pdf_sha256",
+    "large_print_pdf_sha256",
+]
+
+
+class PublishedCopyReadOnly:
+    """What the public was shown is a record: nobody edits it, here or anywhere."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PublishedCopy]:
+        # The documents run to megabytes each; lists and pages show only their fingerprints.
+        return super().get_queryset(request).defer("html", "pdf", "large_print_pdf")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
+    model = PublishedCopy
+    fields = ["published_at", "published_by", "pdf_sha256"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+
 class PlanAdminForm(forms.ModelForm):
     class Meta:
         model = Plan
@@ -303,11 +339,28 @@ class PlanAdmin(HistoryAdmin):
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
-    inlines = [SectionInline, RelatedStrategyInline, BudgetLineInline, PriorityInline]
+    inlines = [
+        SectionInline,
+        RelatedStrategyInline,
+        BudgetLineInline,
+        PriorityInline,
+        PublishedCopyInline,
+    ]
 
     @admin.display(description="period", ordering="start_year")
     def period_label(self, plan: Plan) -> str:
         return plan.period_label
+
+
+@admin.register(PublishedCopy)
+class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
+    list_display = ["plan", "published_at", "published_by"]
+    list_filter = ["plan__partnership"]
+    list_select_related = ["plan", "published_by"]
+    search_fields = ["plan__title", "plan__partnership__name"]
+    date_hierarchy = "published_at"
+    fields = PUBLISHED_COPY_FIELDS
+    readonly_fields = PUBLISHED_COPY_FIELDS
 
 
 @admin.register(Section)

@@ -7,8 +7,10 @@ the page with nothing saved, never a server error.
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection
@@ -31,6 +33,7 @@ from plans.models import (
     Group,
     Membership,
     Plan,
+    PublishedCopy,
     RelatedStrategy,
     Section,
 )
@@ -100,6 +103,17 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
         target=target_row, year=2008, value=Decimal("40"), is_baseline=True
     )
     AuthGroup.objects.create(name="Support officers")
+    PublishedCopy.objects.create(
+        plan=plan,
+        published_at=timezone.now(),
+        published_by=superuser,
+        html="<h1>Partnership Plan</h1>",
+        html_sha256="0" * 64,
+        pdf=b"%PDF-1.7",
+        pdf_sha256="1" * 64,
+        large_print_pdf=b"%PDF-1.7",
+        large_print_pdf_sha256="2" * 64,
+    )
 
 
 def _form_data(response) -> dict:
@@ -147,11 +161,24 @@ def test_changelist_of_every_registered_model_loads(support, one_of_each, model)
     assert response.status_code == 200
 
 
+def test_every_model_of_cspplan_is_in_the_admin():
+    models = [
+        model
+        for app in ("plans", "priorities", "indicators")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+    assert [_label(model) for model in models if model not in admin.site._registry] == []
+
+
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
-def test_add_page_of_every_registered_model_loads(support, one_of_each, model):
+def test_add_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
+    may_add = admin.site._registry[model].has_add_permission(SimpleNamespace(user=superuser))
+
     response = support.get(_url(model, "add"))
 
-    assert response.status_code == 200
+    assert response.status_code == (200 if may_add else 403)
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
@@ -238,6 +265,16 @@ def test_deleted_list_leaves_out_objects_that_were_recovered(support, priority):
     response = support.get(_url(Priority, "deleted"))
 
     assert response.context["deletions"] == []
+
+
+def test_a_published_copy_cannot_be_changed_in_the_admin(support, one_of_each):
+    copy = PublishedCopy.objects.get()
+
+    response = support.post(_url(PublishedCopy, "change", copy.pk), {"html_sha256": "f" * 64})
+
+    assert response.status_code == 403
+    copy.refresh_from_db()
+    assert copy.html_sha256 == "0" * 64
 
 
 def test_someone_who_is_not_staff_is_sent_to_the_admin_sign_in(client, editor):
