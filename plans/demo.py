@@ -130,6 +130,9 @@ def _reading(path: Path) -> Iterator[None]:
         raise DemoDataError(path, "; ".join(error.messages)) from error
     except DatabaseError as error:
         raise DemoDataError(path, f"the database refused it: {error}") from error
+    except (TypeError, ValueError, AttributeError) as error:
+        # A list where a text belongs, words where a year belongs, and the like.
+        raise DemoDataError(path, f"a value has the wrong form ({error})") from error
 
 
 def _required(mapping: Mapping[str, Any], key: str, where: str) -> Any:

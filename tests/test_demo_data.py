@@ -368,3 +368,11 @@ def test_a_review_date_before_the_plan_starts_is_refused(fixtures_copy: Path):
     with pytest.raises(CommandError, match="west-cumbria-2012-13.yaml: .*review date"):
         load(fixtures_dir=fixtures_copy)
     assert Section.objects.count() == 0
+
+
+def test_a_value_of_the_wrong_form_gives_a_command_error(fixtures_copy: Path):
+    path = fixtures_copy / "plans" / "carlisle-eden-2010-11.yaml"
+    path.write_text(path.read_text().replace("start_year: 2010", "start_year: [2010]"))
+    with pytest.raises(CommandError, match="carlisle-eden-2010-11.yaml: a value has the wrong"):
+        load(fixtures_dir=fixtures_copy)
+    assert Plan.objects.count() == 0
