@@ -6,7 +6,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -79,12 +79,15 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
 
 def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
     pdf = plan_pdf_file(plan, large_print=large_print)
+    etag = f'"{pdf.sha256}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
     suffix = "-large-print" if large_print else ""
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{plan.partnership.slug}-{plan.slug}{suffix}.pdf"'
     )
-    response["ETag"] = f'"{pdf.sha256}"'
+    response["ETag"] = etag
     return response
 
 

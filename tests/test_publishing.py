@@ -104,3 +104,14 @@ def test_draft_edits_show_at_once_to_members(client, plan, action, viewer):
     client.get(plan.get_absolute_url())
     Action.objects.filter(pk=action.pk).update(text="Edited a moment ago.")
     assert "Edited a moment ago." in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_a_browser_holding_the_published_pdf_is_told_it_has_not_changed(
+    client, plan, action, administrator
+):
+    copy = plan_publish(plan=plan, user=administrator)
+    response = client.get(
+        f"{plan.get_absolute_url()}pdf/", headers={"If-None-Match": f'"{copy.pdf_sha256}"'}
+    )
+    assert response.status_code == 304
+    assert response.content == b""
