@@ -179,6 +179,7 @@ class TestTheLoadedReferencePlans:
     def test_carlisle_school_attendance_action_keeps_its_lead_partners_and_indicators(self):
         found = action("Support school attendance initiatives.")
         assert lead_partner_names(found) == "Cumbria Police / Children’s Services"
+        assert found.lead_partners.last().organisation.short_name == "Children's Services"
         assert indicator_codes(found) == ["NI 17", "NI 22", "NI 27"]
 
     def test_carlisle_prints_a_partner_in_its_own_words_while_naming_the_organisation(self):
