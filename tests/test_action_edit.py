@@ -551,3 +551,23 @@ def test_move_refuses_get(client, editor, three_actions):
     assert (
         client.get(reverse("priorities:action_move", args=[three_actions[0].pk])).status_code == 405
     )
+
+
+def test_edit_cannot_mark_an_action_removed_through_the_status_field(client, editor, action):
+    client.force_login(editor)
+    response = client.post(_edit_url(action), _edit_form(action, status="removed"))
+    action.refresh_from_db()
+    assert response.context["form"].errors["status"] == ["Choose a status from the list"]
+    assert action.status != Action.Status.REMOVED
+
+
+def test_htmx_row_form_is_not_found_for_an_outsider(client, outsider, action):
+    client.force_login(outsider)
+    response = client.get(_edit_url(action), headers={"HX-Request": "true"})
+    assert response.status_code == 404
+
+
+def test_htmx_row_form_is_refused_to_a_viewer(client, viewer, action):
+    client.force_login(viewer)
+    response = client.get(_edit_url(action), headers={"HX-Request": "true"})
+    assert response.status_code == 403

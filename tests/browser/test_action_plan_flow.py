@@ -138,3 +138,40 @@ def test_officer_keeps_the_action_plan_without_javascript(browser: Browser, live
     finally:
         context.close()
         checker_context.close()
+
+
+def test_pages_off_the_main_flow_are_accessible(page: Page, live_server, flow_data):
+    """Error states, confirmation and refusal pages, which the flow above does not reach."""
+    base = live_server.url
+    page.goto(f"{base}/password-reset/")
+    assert_accessible(page)
+    sign_in(page, base)
+    page.goto(f"{base}/actions/{flow_data.pk}/edit/")
+    page.get_by_label("Action", exact=True).fill("")
+    page.get_by_label("Linked indicators (optional)").fill("NI 999")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{base}/actions/{flow_data.pk}/remove/")
+    assert_accessible(page)
+    page.goto(f"{base}/actions/priority/{flow_data.priority_id}/edit/")
+    assert_accessible(page)
+    Action.objects.filter(pk=flow_data.pk).update(version=5)
+    page.goto(f"{base}/actions/{flow_data.pk}/edit/")
+    Action.objects.filter(pk=flow_data.pk).update(version=6)
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("Someone else changed this action")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_inline_edit_opens_in_the_table_row(page: Page, live_server, flow_data):
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/actions/priority/{flow_data.priority_id}/")
+    page.get_by_role("link", name="Edit action 1").click()
+    row = page.locator(f"#action-{flow_data.pk}")
+    expect(row.get_by_label("Lead partners")).to_have_value("Cumbria Police")
+    row.get_by_label("Funding stream (optional)").fill("Home Office")
+    row.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("The action has been saved.")).to_be_visible()
+    flow_data.refresh_from_db()
+    assert flow_data.funding_stream == "Home Office"
