@@ -15,7 +15,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
@@ -238,14 +240,27 @@ class BudgetLineInline(admin.TabularInline):
     fields = ["order", "year", "project", "funding_stream", "amount"]
 
 
+class PriorityInlineFormSet(BaseInlineFormSet):
+    """Every row offers the partnership's groups from one query, rather than one per row."""
+
+    @cached_property
+    def task_group_choices(self) -> list[tuple[int | str, str]]:
+        groups = Group.objects.filter(partnership_id=self.instance.partnership_id)
+        return [("", "---------"), *((group.pk, str(group)) for group in groups)]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["task_group"].choices = self.task_group_choices
+
+
 class PriorityInline(admin.TabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
     form = PriorityAdminForm
+    formset = PriorityInlineFormSet
     extra = 0
     fields = ["order", "title", "task_group", "is_cross_cutting"]
-    autocomplete_fields = ["task_group"]
     show_change_link = True
 
 

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
@@ -122,11 +123,17 @@ class AimInline(admin.TabularInline):
 class ActionInlineFormSet(BaseInlineFormSet):
     """Actions typed on their priority's page, which may be new and not yet have a plan."""
 
+    @cached_property
+    def aim_choices(self) -> list[tuple[int | str, str]]:
+        """One query for every row's list; a priority being added has no aims yet."""
+        aims = Aim.objects.filter(priority_id=self.instance.pk)
+        return [("", "---------"), *((aim.pk, str(aim)) for aim in aims)]
+
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "aim" in form.fields:
-            # A priority being added has no aims yet to choose from.
             form.fields["aim"].queryset = Aim.objects.filter(priority_id=self.instance.pk)
+            form.fields["aim"].choices = self.aim_choices
 
     def clean(self) -> None:
         """Action.clean() cannot see the plan of a priority that is not saved yet."""

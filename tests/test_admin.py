@@ -304,16 +304,16 @@ def test_support_officer_gives_a_person_a_role_from_the_user_page(support, partn
 # Lists that do not run a query per row
 
 
-def _queries_to_list(client, model) -> int:
+def _queries_to_open(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(_url(model, "changelist")).status_code == 200
+        assert client.get(url).status_code == 200
     return len(queries)
 
 
 def test_actions_list_runs_as_many_queries_for_many_actions_as_for_one(
     support, action, task_group, council
 ):
-    one = _queries_to_list(support, Action)
+    one = _queries_to_open(support, _url(Action, "changelist"))
     for order in range(2, 12):
         more = Action.objects.create(priority=action.priority, order=order, text=f"Action {order}")
         ActionLeadPartner.objects.create(
@@ -326,7 +326,48 @@ def test_actions_list_runs_as_many_queries_for_many_actions_as_for_one(
             action=more, order=3, kind=ActionLeadPartner.Kind.PARTNERSHIP
         )
 
-    assert _queries_to_list(support, Action) == one
+    assert _queries_to_open(support, _url(Action, "changelist")) == one
+
+
+def test_plan_page_runs_as_many_queries_for_many_priorities_as_for_one(support, priority):
+    url = _url(Plan, "change", priority.plan_id)
+    one = _queries_to_open(support, url)
+    for order in range(2, 12):
+        Priority.objects.create(
+            plan=priority.plan,
+            order=order,
+            title=f"Priority {order}",
+            task_group=priority.task_group,
+        )
+        Section.objects.create(plan=priority.plan, order=order, title=f"Section {order}")
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_priority_page_runs_as_many_queries_for_many_actions_as_for_one(support, action):
+    url = _url(Priority, "change", action.priority_id)
+    Aim.objects.create(priority=action.priority, order=1, title="Fewer disputes")
+    one = _queries_to_open(support, url)
+    for order in range(2, 12):
+        Action.objects.create(priority=action.priority, order=order, text=f"Action {order}")
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_plan_page_offers_only_its_partnerships_groups_as_task_groups(
+    support, priority, other_partnership
+):
+    Group.objects.create(partnership=other_partnership, name="Violence Task Group", kind="task")
+
+    response = support.get(_url(Plan, "change", priority.plan_id))
+
+    [priorities] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Priority
+    ]
+    offered = priorities.forms[0].fields["task_group"]
+    assert [label for value, label in offered.choices if value] == [priority.task_group.name]
 
 
 def test_actions_list_names_each_actions_lead_partners_in_order(support, action, task_group):
