@@ -247,13 +247,9 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not moved:
         edge = "first" if direction == "up" else "last"
         messages.info(request, f"The action is already {edge}.")
-    url = f"{_action_plan_url(action.priority)}?moved={action.pk}&direction={direction}"
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    # No #fragment: a fragment target would stop the browser honouring autofocus.
-    return redirect(url)
+    # A full page load with autofocus keeps the keyboard user's place. No #fragment: a
+    # fragment target would stop the browser honouring autofocus.
+    return redirect(f"{_action_plan_url(action.priority)}?moved={action.pk}&direction={direction}")
 
 
 @require_http_methods(["GET", "POST"])

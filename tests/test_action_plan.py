@@ -267,3 +267,11 @@ def test_action_plan_query_count_is_the_same_for_3_and_30_actions(
     counted = _queries_for_action_plan(client, small, params)
     assert len(client.get(_url(large), params).context["actions"]) == 30
     assert _queries_for_action_plan(client, large, params) == counted
+
+
+def test_action_plan_with_an_unknown_filter_value_says_so_beside_the_filter(client, viewer, action):
+    client.force_login(viewer)
+    response = client.get(_url(action.priority), {"status": "bogus"})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["status"]
+    assert [a.pk for a in response.context["actions"]] == [action.pk]
