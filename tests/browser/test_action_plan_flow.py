@@ -77,8 +77,12 @@ def run_flow(page: Page, base_url: str, check, with_javascript: bool) -> None:
         choose_suggestion(page, "Linked indicators (optional)", "drunk", "NI 41 Perceptions")
         choose_suggestion(page, "Linked indicators (optional)", "17", "NI 17 Perceptions")
     else:
-        page.get_by_label("Lead partners").fill("Cumbria Police / Carlisle City Council")
+        page.get_by_label("Lead partners").press_sequentially(
+            "Cumbria Police / Carlisle City Council"
+        )
         page.get_by_label("Linked indicators (optional)").fill("NI41, 17")
+        page.wait_for_timeout(500)
+        expect(page.locator(".cspplan-suggestions__option")).to_have_count(0)
     page.get_by_label("Day").fill("30")
     page.get_by_label("Month").fill("9")
     page.get_by_label("Year").fill("2010")
