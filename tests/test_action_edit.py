@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from indicators.models import Indicator, IndicatorSet
 from plans.models import Group, Plan
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
@@ -571,3 +572,24 @@ def test_htmx_row_form_is_refused_to_a_viewer(client, viewer, action):
     client.force_login(viewer)
     response = client.get(_edit_url(action), headers={"HX-Request": "true"})
     assert response.status_code == 403
+
+
+def test_a_bare_number_matching_codes_in_two_sets_asks_for_the_full_code(
+    client, editor, priority, national_indicators
+):
+    local = IndicatorSet.objects.create(name="Carlisle local indicators", slug="carlisle-local")
+    Indicator.objects.create(indicator_set=local, code="LI 21", title="Local concerns")
+    client.force_login(editor)
+    response = client.post(_add_url(priority), _form(indicators="21"))
+    assert response.context["form"].errors["indicators"] == [
+        "“21” could be NI 21 (National Indicator Set), LI 21 (Carlisle local indicators). "
+        "Type the code in full"
+    ]
+
+
+def test_the_same_indicator_typed_twice_is_linked_once(
+    client, editor, priority, national_indicators
+):
+    client.force_login(editor)
+    client.post(_add_url(priority), _form(indicators="NI17, 17, ni 17"))
+    assert [i.code for i in Action.objects.get().indicators.all()] == ["NI 17"]
