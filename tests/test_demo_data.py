@@ -4,6 +4,7 @@ Expected numbers were counted by hand from the documents in reference/plans/.
 """
 
 import shutil
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -17,7 +18,15 @@ from django.db import transaction
 
 from indicators.models import Indicator, IndicatorSet
 from plans.demo import DEMO_PASSWORD
-from plans.models import Group, Membership, Organisation, Partnership, Plan, Section
+from plans.models import (
+    BudgetLine,
+    Group,
+    Membership,
+    Organisation,
+    Partnership,
+    Plan,
+    Section,
+)
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 pytestmark = pytest.mark.django_db
@@ -375,5 +384,41 @@ def test_a_value_of_the_wrong_form_gives_a_command_error(fixtures_copy: Path):
     path = fixtures_copy / "plans" / "carlisle-eden-2010-11.yaml"
     path.write_text(path.read_text().replace("start_year: 2010", "start_year: [2010]"))
     with pytest.raises(CommandError, match="carlisle-eden-2010-11.yaml: a value has the wrong"):
+        load(fixtures_dir=fixtures_copy)
+    assert Plan.objects.count() == 0
+
+
+def _with_budget(fixtures_copy: Path, amount: str) -> None:
+    path = fixtures_copy / "plans" / "carlisle-eden-2010-11.yaml"
+    text = path.read_text()
+    marker = "  related_strategies:\n"
+    assert marker in text
+    budget = (
+        "  budget_lines:\n"
+        "    - project: Re-deployable CCTV\n"
+        "      funding_stream: Area Based Grant\n"
+        f"      amount: {amount}\n"
+        "      year: 2010\n"
+    )
+    path.write_text(text.replace(marker, budget + marker))
+
+
+def test_budget_lines_in_a_data_file_are_loaded(fixtures_copy: Path):
+    _with_budget(fixtures_copy, "12500.50")
+
+    load(fixtures_dir=fixtures_copy)
+
+    line = BudgetLine.objects.get()
+    assert (line.project, line.amount, line.year) == (
+        "Re-deployable CCTV",
+        Decimal("12500.50"),
+        2010,
+    )
+
+
+def test_a_budget_amount_that_is_not_money_gives_a_command_error(fixtures_copy: Path):
+    _with_budget(fixtures_copy, "lots")
+
+    with pytest.raises(CommandError, match="budget line 1: 'lots' is not an amount of money"):
         load(fixtures_dir=fixtures_copy)
     assert Plan.objects.count() == 0

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.demo import DemoDataError, LoadResult, load_demo
+from plans.demo import LoadResult, load_demo
+from plans.demo_files import DemoDataError
 
 SITE_URL = "http://127.0.0.1:8000/"
 
