@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from indicators.models import (
     Indicator,
@@ -33,8 +35,14 @@ class IndicatorSetAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(indicator_count=Count("indicators"))
 
     @admin.display(description="indicators", ordering="indicator_count")
-    def indicator_count(self, indicator_set: IndicatorSet) -> int:
-        return indicator_set.indicator_count
+    def indicator_count(self, indicator_set: IndicatorSet) -> str:
+        url = reverse("admin:indicators_indicator_changelist")
+        return format_html(
+            '<a href="{}?indicator_set__id__exact={}">{}</a>',
+            url,
+            indicator_set.pk,
+            indicator_set.indicator_count,
+        )
 
 
 class IndicatorAdminForm(forms.ModelForm):

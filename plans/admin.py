@@ -19,6 +19,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from indicators.models import LocalTargetMeasure
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
@@ -274,6 +275,15 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
+class TargetMeasureInline(admin.TabularInline):
+    """The plan's local targets tables; each measure's page holds its rows and values."""
+
+    model = LocalTargetMeasure
+    extra = 0
+    fields = ["order", "name", "unit", "lower_is_better"]
+    show_change_link = True
+
+
 class PublishedCopyReadOnly:
     """What the public was shown is a record: nobody edits it, here or anywhere."""
 
@@ -359,6 +369,7 @@ class PlanAdmin(HistoryAdmin):
         RelatedStrategyInline,
         BudgetLineInline,
         PriorityInline,
+        TargetMeasureInline,
         PublishedCopyInline,
     ]
 

@@ -22,6 +22,7 @@ from django.utils.html import escape
 
 from indicators.models import (
     Indicator,
+    IndicatorSet,
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
@@ -464,6 +465,13 @@ def test_indicator_list_search_finds_a_code_typed_without_its_space(support, nat
     response = support.get(_url(Indicator, "changelist"), {"q": "ni17"})
 
     assert [indicator.code for indicator in response.context["cl"].result_list] == ["NI 17"]
+
+
+def test_indicator_set_list_links_to_the_sets_indicators(support, national_indicators):
+    response = support.get(_url(IndicatorSet, "changelist"))
+
+    link = f"{_url(Indicator, 'changelist')}?indicator_set__id__exact={national_indicators.pk}"
+    assert f'<a href="{link}">3</a>' in response.content.decode()
 
 
 # Bad input comes back as a message with nothing saved
