@@ -1,9 +1,105 @@
+"""The home page, and signing in with limits on repeated attempts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db.models import BooleanField, Case, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
 
-from plans.models import Plan
+from plans.models import Group, Membership, Plan
+from priorities.models import REVIEW_DUE_SOON_DAYS, Action
+
+HOME_ACTIONS_SHOWN = 20
+HOME_CHANGES_SHOWN = 10
+SIGN_IN_RATE = "10/m"
+RESET_REQUEST_RATE = "5/m"
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).select_related("partnership")
-    return render(request, "home.html", {"plans": plans})
+    if not request.user.is_authenticated:
+        plans = Plan.objects.published().select_related("partnership")
+        return render(request, "home.html", {"plans": plans})
+    return render(request, "home.html", _member_home(request.user, timezone.localdate()))
+
+
+def _member_home(user, today: datetime.date) -> dict:
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("partnership")
+        .prefetch_related(Prefetch("task_groups", queryset=Group.objects.order_by("order", "name")))
+    )
+    partnership_ids = [m.partnership_id for m in memberships]
+    own_group_ids = [group.pk for m in memberships for group in m.task_groups.all()]
+    plans = (
+        Plan.objects.filter(partnership_id__in=partnership_ids)
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .select_related("partnership")
+    )
+    due = (
+        Action.objects.current()
+        .filter(
+            priority__plan__partnership_id__in=partnership_ids,
+            review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS),
+        )
+        .exclude(status=Action.Status.COMPLETE)
+        .exclude(priority__plan__status=Plan.Status.SUPERSEDED)
+        .annotate(
+            is_own=Case(
+                When(priority__task_group_id__in=own_group_ids, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("priority__task_group", "priority__plan")
+        .order_by("-is_own", "review_date", "priority__order", "order")[:HOME_ACTIONS_SHOWN]
+    )
+    due = list(due)
+    for action in due:
+        action.is_overdue = action.review_date < today
+    changes = (
+        Action.history.filter(priority__plan__partnership_id__in=partnership_ids)
+        .select_related("history_user", "priority")
+        .order_by("-history_date")[:HOME_CHANGES_SHOWN]
+    )
+    return {
+        "memberships": memberships,
+        "plans": plans,
+        "due_actions": due,
+        "changes": changes,
+        "due_days": REVIEW_DUE_SOON_DAYS,
+        "has_own_groups": bool(own_group_ids),
+    }
+
+
+@ratelimit(key="ip", rate=SIGN_IN_RATE, method="POST", block=False)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Django's sign-in, refusing further attempts from one address for a while."""
+    if getattr(request, "limited", False):
+        return render(
+            request,
+            "registration/login.html",
+            {"form": AuthenticationForm(request), "rate_limited": True},
+            status=429,
+        )
+    return auth_views.LoginView.as_view()(request)
+
+
+@ratelimit(key="ip", rate=RESET_REQUEST_RATE, method="POST", block=False)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's password reset; limited so the form cannot be used to flood inboxes."""
+    if getattr(request, "limited", False):
+        return render(
+            request,
+            "registration/password_reset_form.html",
+            {"form": PasswordResetForm(), "rate_limited": True},
+            status=429,
+        )
+    return auth_views.PasswordResetView.as_view()(request)

@@ -12,20 +12,30 @@ the database as it was.
 
 from __future__ import annotations
 
-import contextlib
-import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import transaction
 
 from indicators.models import Indicator, IndicatorSet, normalise_code
+from plans.demo_files import (
+    DataProblem,
+    choice,
+    date_or_none,
+    listed,
+    money,
+    read_data_file,
+    read_data_files,
+    reading,
+    required,
+    text,
+)
 from plans.models import (
+    BudgetLine,
     District,
     GlossaryTerm,
     Group,
@@ -42,23 +52,6 @@ from priorities.models import Action, ActionLeadPartner, Aim, Priority
 DEMO_PASSWORD = "cspplan-demo"  # noqa: S105 -- printed for people trying the demo
 DEMO_PARTNERSHIP_SLUG = "carlisle-eden"
 DEMO_EDITOR_TASK_GROUP = "Anti-Social Behaviour and Criminal Damage Task Group"
-
-
-class DemoDataError(Exception):
-    """A data file that cannot be loaded; the message names the file and the problem."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-
-
-class _Problem(Exception):
-    """A problem found while reading one file; the caller adds the file's path."""
-
-
-@dataclass(frozen=True)
-class DataFile:
-    path: Path
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -81,134 +74,61 @@ def load_demo(*, fixtures_dir: Path, reset: bool = False, with_users: bool = Fal
     plan_files = read_data_files(fixtures_dir / "plans")
     result = LoadResult()
     with transaction.atomic():
-        with _reading(organisations_file.path):
+        with reading(organisations_file.path):
             load_organisations(organisations_file.data)
         for indicator_file in indicator_files:
-            with _reading(indicator_file.path):
+            with reading(indicator_file.path):
                 load_indicator_set(indicator_file.data)
         for plan_file in plan_files:
-            with _reading(plan_file.path):
+            with reading(plan_file.path):
                 label, created = load_partnership_plan(plan_file.data, reset=reset)
             (result.plans_created if created else result.plans_kept).append(label)
         if with_users:
-            with _reading(fixtures_dir):
+            with reading(fixtures_dir):
                 result.users = load_demo_users()
     return result
-
-
-# Reading files
-
-
-def read_data_file(path: Path) -> DataFile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DemoDataError(path, f"cannot be read ({error.strerror or error})") from error
-    except yaml.YAMLError as error:
-        raise DemoDataError(path, f"is not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise DemoDataError(path, "should hold a mapping of names to values at the top level")
-    return DataFile(path=path, data=data)
-
-
-def read_data_files(directory: Path) -> list[DataFile]:
-    paths = sorted(directory.glob("*.yaml"))
-    if not paths:
-        raise DemoDataError(directory, "holds no .yaml data files")
-    return [read_data_file(path) for path in paths]
-
-
-@contextlib.contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Turn any problem met while loading one file into a DemoDataError that names it."""
-    try:
-        yield
-    except _Problem as problem:
-        raise DemoDataError(path, str(problem)) from problem
-    except ValidationError as error:
-        raise DemoDataError(path, "; ".join(error.messages)) from error
-    except DatabaseError as error:
-        raise DemoDataError(path, f"the database refused it: {error}") from error
-
-
-def _required(mapping: Mapping[str, Any], key: str, where: str) -> Any:
-    if not isinstance(mapping, Mapping):
-        raise _Problem(f"{where} should be a mapping, not {mapping!r}")
-    value = mapping.get(key)
-    if value is None or value == "":
-        raise _Problem(f"{where} has no {key!r}")
-    return value
-
-
-def _text(mapping: Mapping[str, Any], key: str, default: str = "") -> str:
-    value = mapping.get(key)
-    return default if value is None else str(value).strip()
-
-
-def _list(mapping: Mapping[str, Any], key: str, where: str) -> list[Any]:
-    value = mapping.get(key) or []
-    if not isinstance(value, list):
-        raise _Problem(f"{where}: {key!r} should be a list")
-    return value
-
-
-def _choice(value: str, choices: type[models.TextChoices], where: str) -> str:
-    if value not in choices.values:
-        raise _Problem(f"{where}: {value!r} is not one of {', '.join(choices.values)}")
-    return value
-
-
-def _date(value: Any, where: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise _Problem(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from error
 
 
 # Shared rows: created when missing, never overwritten
 
 
 def load_organisations(data: Mapping[str, Any]) -> None:
-    for number, entry in enumerate(_list(data, "organisations", "the file"), start=1):
+    for number, entry in enumerate(listed(data, "organisations", "the file"), start=1):
         where = f"organisation {number}"
         Organisation.objects.get_or_create(
-            name=_required(entry, "name", where),
+            name=required(entry, "name", where),
             defaults={
-                "short_name": _text(entry, "short_name"),
-                "kind": _choice(_required(entry, "kind", where), Organisation.Kind, where),
-                "website": _text(entry, "website"),
+                "short_name": text(entry, "short_name"),
+                "kind": choice(required(entry, "kind", where), Organisation.Kind, where),
+                "website": text(entry, "website"),
             },
         )
 
 
 def load_indicator_set(data: Mapping[str, Any]) -> None:
-    set_data = _required(data, "indicator_set", "the file")
+    set_data = required(data, "indicator_set", "the file")
     indicator_set, _ = IndicatorSet.objects.get_or_create(
-        slug=_required(set_data, "slug", "indicator_set"),
+        slug=required(set_data, "slug", "indicator_set"),
         defaults={
-            "name": _required(set_data, "name", "indicator_set"),
-            "description": _text(set_data, "description"),
+            "name": required(set_data, "name", "indicator_set"),
+            "description": text(set_data, "description"),
             "is_national": bool(set_data.get("is_national")),
             "valid_from_year": set_data.get("valid_from_year"),
             "valid_to_year": set_data.get("valid_to_year"),
         },
     )
     existing = set(indicator_set.indicators.values_list("code_key", flat=True))
-    for number, entry in enumerate(_list(data, "indicators", "the file"), start=1):
+    for number, entry in enumerate(listed(data, "indicators", "the file"), start=1):
         where = f"indicator {number}"
-        code = str(_required(entry, "code", where))
+        code = str(required(entry, "code", where))
         if normalise_code(code) in existing:
             continue
         Indicator.objects.create(
             indicator_set=indicator_set,
             code=code,
-            title=_required(entry, "title", f"{where} ({code})"),
-            title_source=_text(entry, "title_source"),
-            psa=_text(entry, "psa"),
+            title=required(entry, "title", f"{where} ({code})"),
+            title_source=text(entry, "title_source"),
+            psa=text(entry, "psa"),
         )
         existing.add(normalise_code(code))
 
@@ -217,43 +137,43 @@ def load_partnership(data: Mapping[str, Any]) -> Partnership:
     where = "partnership"
     contact = data.get("contact") or {}
     partnership, _ = Partnership.objects.get_or_create(
-        slug=_required(data, "slug", where),
+        slug=required(data, "slug", where),
         defaults={
-            "name": _required(data, "name", where),
-            "short_name": _required(data, "short_name", where),
-            "area": _required(data, "area", where),
-            "contact_name": _text(contact, "name"),
-            "contact_role": _text(contact, "role"),
-            "contact_address": _text(contact, "address"),
-            "contact_phone": _text(contact, "phone"),
-            "contact_email": _text(contact, "email"),
-            "website": _text(contact, "website"),
+            "name": required(data, "name", where),
+            "short_name": required(data, "short_name", where),
+            "area": required(data, "area", where),
+            "contact_name": text(contact, "name"),
+            "contact_role": text(contact, "role"),
+            "contact_address": text(contact, "address"),
+            "contact_phone": text(contact, "phone"),
+            "contact_email": text(contact, "email"),
+            "website": text(contact, "website"),
         },
     )
-    for order, name in enumerate(_list(data, "districts", where), start=1):
+    for order, name in enumerate(listed(data, "districts", where), start=1):
         District.objects.get_or_create(
             partnership=partnership, name=name, defaults={"order": order}
         )
-    for number, entry in enumerate(_list(data, "organisations", where), start=1):
+    for number, entry in enumerate(listed(data, "organisations", where), start=1):
         entry_where = f"partnership organisation {number}"
-        name = _required(entry, "organisation", entry_where)
+        name = required(entry, "organisation", entry_where)
         PartnershipOrganisation.objects.get_or_create(
             partnership=partnership,
             organisation=_organisation_named(name, entry_where),
             defaults={
-                "role": _choice(
-                    _required(entry, "role", entry_where),
+                "role": choice(
+                    required(entry, "role", entry_where),
                     PartnershipOrganisation.Role,
                     entry_where,
                 )
             },
         )
-    load_groups(partnership, _list(data, "groups", where))
-    for number, entry in enumerate(_list(data, "glossary", where), start=1):
+    load_groups(partnership, listed(data, "groups", where))
+    for number, entry in enumerate(listed(data, "glossary", where), start=1):
         GlossaryTerm.objects.get_or_create(
             partnership=partnership,
-            term=str(_required(entry, "term", f"glossary term {number}")),
-            defaults={"meaning": _required(entry, "meaning", f"glossary term {number}").strip()},
+            term=str(required(entry, "term", f"glossary term {number}")),
+            defaults={"meaning": required(entry, "meaning", f"glossary term {number}").strip()},
         )
     return partnership
 
@@ -263,16 +183,14 @@ def load_groups(partnership: Partnership, entries: list[Any]) -> None:
     created: dict[str, str] = {}
     for order, entry in enumerate(entries, start=1):
         where = f"group {order}"
-        name = _required(entry, "name", where)
-        chair = _text(entry, "chair_organisation")
-        group, was_created = Group.objects.get_or_create(
+        name = required(entry, "name", where)
+        _, was_created = Group.objects.get_or_create(
             partnership=partnership,
             name=name,
             defaults={
-                "short_name": _text(entry, "short_name"),
-                "kind": _choice(_required(entry, "kind", where), Group.Kind, where),
-                "chair_name": _text(entry, "chair_name"),
-                "chair_organisation": _organisation_named(chair, where) if chair else None,
+                "short_name": text(entry, "short_name"),
+                "kind": choice(required(entry, "kind", where), Group.Kind, where),
+                "chair_name": text(entry, "chair_name"),
                 "order": order,
             },
         )
@@ -288,7 +206,7 @@ def _organisation_named(name: str, where: str) -> Organisation:
     try:
         return Organisation.objects.get(name=name)
     except Organisation.DoesNotExist:
-        raise _Problem(
+        raise DataProblem(
             f"{where}: no organisation is named {name!r} (organisations.yaml lists them)"
         ) from None
 
@@ -297,7 +215,7 @@ def _group_named(partnership: Partnership, name: str, where: str) -> Group:
     try:
         return Group.objects.get(partnership=partnership, name=name)
     except Group.DoesNotExist:
-        raise _Problem(f"{where}: the partnership has no group named {name!r}") from None
+        raise DataProblem(f"{where}: the partnership has no group named {name!r}") from None
 
 
 # Plans
@@ -316,9 +234,9 @@ class _PlanContext:
 def load_partnership_plan(data: Mapping[str, Any], *, reset: bool) -> tuple[str, bool]:
     """Load one file's partnership and plan; returns the plan's label and whether it was
     (re)created."""
-    partnership = load_partnership(_required(data, "partnership", "the file"))
-    plan_data = _required(data, "plan", "the file")
-    slug = _required(plan_data, "slug", "plan")
+    partnership = load_partnership(required(data, "partnership", "the file"))
+    plan_data = required(data, "plan", "the file")
+    slug = required(plan_data, "slug", "plan")
     existing = Plan.objects.filter(partnership=partnership, slug=slug).first()
     if existing is not None:
         if not reset:
@@ -349,37 +267,45 @@ def _plan_context(partnership: Partnership) -> _PlanContext:
 def create_plan(data: Mapping[str, Any], context: _PlanContext) -> Plan:
     plan = Plan.objects.create(
         partnership=context.partnership,
-        title=_required(data, "title", "plan"),
-        slug=_required(data, "slug", "plan"),
-        start_year=_required(data, "start_year", "plan"),
-        end_year=_required(data, "end_year", "plan"),
+        title=required(data, "title", "plan"),
+        slug=required(data, "slug", "plan"),
+        start_year=required(data, "start_year", "plan"),
+        end_year=required(data, "end_year", "plan"),
         strategy_start_year=data.get("strategy_start_year"),
         strategy_end_year=data.get("strategy_end_year"),
-        status=_choice(_required(data, "status", "plan"), Plan.Status, "plan"),
-        summary=_text(data, "summary"),
+        status=choice(required(data, "status", "plan"), Plan.Status, "plan"),
+        summary=text(data, "summary"),
     )
-    for order, entry in enumerate(_list(data, "sections", "plan"), start=1):
+    for order, entry in enumerate(listed(data, "sections", "plan"), start=1):
         where = f"section {order}"
         Section.objects.create(
             plan=plan,
             order=order,
-            kind=_choice(_required(entry, "kind", where), Section.Kind, where),
-            placement=_choice(_required(entry, "placement", where), Section.Placement, where),
-            title=_required(entry, "title", where),
-            body=_text(entry, "body"),
-            signatory_name=_text(entry, "signatory_name"),
-            signatory_role=_text(entry, "signatory_role"),
+            kind=choice(required(entry, "kind", where), Section.Kind, where),
+            placement=choice(required(entry, "placement", where), Section.Placement, where),
+            title=required(entry, "title", where),
+            body=text(entry, "body"),
+            signatory_name=text(entry, "signatory_name"),
+            signatory_role=text(entry, "signatory_role"),
         )
-    for order, entry in enumerate(_list(data, "related_strategies", "plan"), start=1):
+    for order, entry in enumerate(listed(data, "related_strategies", "plan"), start=1):
         RelatedStrategy.objects.create(
             plan=plan,
             order=order,
-            title=_required(entry, "title", f"related strategy {order}"),
-            owner=_text(entry, "owner"),
+            title=required(entry, "title", f"related strategy {order}"),
+            owner=text(entry, "owner"),
         )
-    if _list(data, "budget_lines", "plan"):
-        raise _Problem("budget_lines are not supported: no reference plan prints a budget")
-    for order, entry in enumerate(_list(data, "priorities", "plan"), start=1):
+    for order, entry in enumerate(listed(data, "budget_lines", "plan"), start=1):
+        where = f"budget line {order}"
+        BudgetLine.objects.create(
+            plan=plan,
+            order=order,
+            project=required(entry, "project", where),
+            funding_stream=text(entry, "funding_stream"),
+            amount=money(required(entry, "amount", where), where),
+            year=required(entry, "year", where),
+        )
+    for order, entry in enumerate(listed(data, "priorities", "plan"), start=1):
         create_priority(plan, order, entry, context)
     return plan
 
@@ -388,32 +314,32 @@ def create_priority(
     plan: Plan, order: int, data: Mapping[str, Any], context: _PlanContext
 ) -> Priority:
     where = f"priority {order}"
-    task_group = _text(data, "task_group")
+    task_group = text(data, "task_group")
     priority = Priority.objects.create(
         plan=plan,
         order=order,
-        title=_required(data, "title", where),
-        background=_text(data, "background"),
-        aim=_text(data, "aim"),
+        title=required(data, "title", where),
+        background=text(data, "background"),
+        aim=text(data, "aim"),
         task_group=_group_named(context.partnership, task_group, where) if task_group else None,
-        lead_officer=_text(data, "lead_officer"),
+        lead_officer=text(data, "lead_officer"),
         is_cross_cutting=bool(data.get("cross_cutting")),
-        measuring_performance=_text(data, "measuring_performance"),
-        measuring_difficulties=_text(data, "measuring_difficulties"),
+        measuring_performance=text(data, "measuring_performance"),
+        measuring_difficulties=text(data, "measuring_difficulties"),
     )
     action_order = 0
-    for entry in _list(data, "actions", where):
+    for entry in listed(data, "actions", where):
         action_order += 1
         create_action(priority, None, action_order, entry, context)
-    for aim_order, aim_data in enumerate(_list(data, "aims", where), start=1):
+    for aim_order, aim_data in enumerate(listed(data, "aims", where), start=1):
         aim_where = f"{where} aim {aim_order}"
         aim = Aim.objects.create(
             priority=priority,
             order=aim_order,
-            title=_required(aim_data, "title", aim_where),
-            baseline_data=_text(aim_data, "baseline_data"),
+            title=required(aim_data, "title", aim_where),
+            baseline_data=text(aim_data, "baseline_data"),
         )
-        for entry in _list(aim_data, "actions", aim_where):
+        for entry in listed(aim_data, "actions", aim_where):
             action_order += 1
             create_action(priority, aim, action_order, entry, context)
     return priority
@@ -431,21 +357,21 @@ def create_action(
         priority=priority,
         aim=aim,
         order=order,
-        text=_required(data, "text", where).strip(),
-        element=_choice(data["element"], Action.Element, where) if data.get("element") else "",
-        baseline_data=_text(data, "baseline_data"),
-        review_date=_date(data.get("review_date"), where),
-        funding_stream=_text(data, "funding_stream"),
+        text=required(data, "text", where).strip(),
+        element=choice(data["element"], Action.Element, where) if data.get("element") else "",
+        baseline_data=text(data, "baseline_data"),
+        review_date=date_or_none(data.get("review_date"), where),
+        funding_stream=text(data, "funding_stream"),
     )
-    action.full_clean()
+    action.clean()
     action.save()
-    for lead_order, entry in enumerate(_list(data, "lead_partners", where), start=1):
+    for lead_order, entry in enumerate(listed(data, "lead_partners", where), start=1):
         lead = resolve_lead_partner(entry, context, f"{where} lead partner {lead_order}")
         lead.action = action
         lead.order = lead_order
         lead.save()
     action.indicators.set(
-        [resolve_indicator(code, context, where) for code in _list(data, "indicators", where)]
+        [resolve_indicator(code, context, where) for code in listed(data, "indicators", where)]
     )
     return action
 
@@ -465,7 +391,7 @@ def resolve_lead_partner(
         printed = entry.strip()
         lead = _lead_for_words(printed, context, where)
     else:
-        printed = str(_required(entry, "printed", where)).strip()
+        printed = str(required(entry, "printed", where)).strip()
         lead = _lead_for_mapping(entry, context, where)
     lead.printed_as = "" if printed == _own_name(lead, context) else printed
     return lead
@@ -480,7 +406,7 @@ def _lead_for_words(printed: str, context: _PlanContext, where: str) -> ActionLe
         return ActionLeadPartner(
             kind=ActionLeadPartner.Kind.ORGANISATION, organisation=context.organisations[printed]
         )
-    raise _Problem(
+    raise DataProblem(
         f"{where}: {printed!r} is not the partnership, one of its groups or an organisation; "
         f"write {{printed: ..., organisation: ...}} to say who it is"
     )
@@ -498,7 +424,7 @@ def _lead_for_mapping(
         )
     return ActionLeadPartner(
         kind=ActionLeadPartner.Kind.ORGANISATION,
-        organisation=_organisation_named(_required(entry, "organisation", where), where),
+        organisation=_organisation_named(required(entry, "organisation", where), where),
     )
 
 
@@ -513,7 +439,7 @@ def _own_name(lead: ActionLeadPartner, context: _PlanContext) -> str:
 def resolve_indicator(code: Any, context: _PlanContext, where: str) -> Indicator:
     indicator = context.indicators.get(normalise_code(str(code)))
     if indicator is None:
-        raise _Problem(f"{where}: no national indicator has the code {code!r}")
+        raise DataProblem(f"{where}: no national indicator has the code {code!r}")
     return indicator
 
 
@@ -535,12 +461,14 @@ def load_demo_users() -> list[DemoUser]:
     """
     partnership = Partnership.objects.filter(slug=DEMO_PARTNERSHIP_SLUG).first()
     if partnership is None:
-        raise _Problem(f"the demo users need the partnership {DEMO_PARTNERSHIP_SLUG!r}")
+        raise DataProblem(f"the demo users need the partnership {DEMO_PARTNERSHIP_SLUG!r}")
     task_group = _group_named(partnership, DEMO_EDITOR_TASK_GROUP, "the demo editor")
-    support = _demo_user("support", staff=True)
+    # Hashing is slow on purpose; one hash serves every demo user.
+    password_hash = make_password(DEMO_PASSWORD)
+    support = _demo_user("support", password_hash, staff=True)
     users = [DemoUser(support.username, "Support officer (superuser)", DEMO_PASSWORD)]
     for username, role in DEMO_ROLES:
-        user = _demo_user(username, staff=False)
+        user = _demo_user(username, password_hash, staff=False)
         user.memberships.exclude(partnership=partnership).delete()
         membership, _ = Membership.objects.update_or_create(
             user=user, partnership=partnership, defaults={"role": role}
@@ -553,13 +481,13 @@ def load_demo_users() -> list[DemoUser]:
     return users
 
 
-def _demo_user(username: str, *, staff: bool) -> User:
+def _demo_user(username: str, password_hash: str, *, staff: bool) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.org"}
     )
     user.is_staff = staff
     user.is_superuser = staff
     user.is_active = True
-    user.set_password(DEMO_PASSWORD)
+    user.password = password_hash
     user.save()
     return user

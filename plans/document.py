@@ -7,13 +7,15 @@ can never disagree, and the number of queries does not grow with the number of a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 import nh3
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils.html import format_html_join, strip_tags
-from django.utils.safestring import SafeString
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import TargetRow, measure_years, target_rows
@@ -44,6 +46,17 @@ def sanitise(html: str) -> str:
     )
 
 
+def links(targets: Iterable[tuple[str, str]], separator: str = ", ") -> SafeString:
+    """In-page links built in Python: the largest plans have thousands, and a template loop
+    (or format_html per link) would be most of the page's rendering time."""
+    return mark_safe(  # noqa: S308 -- every part is escaped here
+        separator.join(
+            f'<a class="govuk-link" href="#{escape(anchor)}">{escape(text)}</a>'
+            for anchor, text in targets
+        )
+    )
+
+
 @dataclass
 class SectionEntry:
     section: Section
@@ -67,10 +80,16 @@ class ActionEntry:
 
     @property
     def indicator_links(self) -> SafeString:
-        """Built here rather than in a template loop: the largest plans have thousands."""
-        return format_html_join(
-            ", ", '<a href="#{}">{}</a>', ((link.anchor, link.code) for link in self.indicators)
-        )
+        return links((link.anchor, link.code) for link in self.indicators)
+
+    @property
+    def text_html(self) -> SafeString:
+        return mark_safe(escape(self.action.text).replace("\n", "<br>"))  # noqa: S308
+
+    @property
+    def review_date_label(self) -> str:
+        review_date = self.action.review_date
+        return f"{review_date.day} {review_date:%b %Y}" if review_date else ""
 
 
 @dataclass
@@ -109,6 +128,10 @@ class AppendixIndicator:
     indicator: Indicator
     anchor: str
     actions: list[ActionEntry] = field(default_factory=list)
+
+    @property
+    def action_links(self) -> SafeString:
+        return links(((action.anchor, action.reference) for action in self.actions), "; ")
 
 
 @dataclass

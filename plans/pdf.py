@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.document import PlanDocument
+from plans.models import Plan
 
 PRINT_STYLESHEETS = ["css/plan-document.css", "css/plan-print.css", "css/plan-pdf.css"]
 
@@ -27,7 +28,26 @@ def print_stylesheet() -> SafeString:
 def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
     return render_to_string(
         "plans/plan_print.html",
-        {"document": document, "large_print": large_print, "stylesheet": print_stylesheet()},
+        {
+            "document": document,
+            "plan": document.plan,
+            "is_draft": document.is_draft,
+            "large_print": large_print,
+            "stylesheet": print_stylesheet(),
+        },
+    )
+
+
+def published_print_html(plan: Plan, document_html: SafeString) -> str:
+    """A published copy's stored document in the printable page, for scripts."""
+    return render_to_string(
+        "plans/plan_print.html",
+        {
+            "plan": plan,
+            "is_draft": False,
+            "document_html": document_html,
+            "stylesheet": print_stylesheet(),
+        },
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_safe
 from plans.document import PUBLIC_STATUSES
 from plans.models import Plan
 from plans.publishing import plan_page_html, plan_pdf_file
+
+PUBLIC_PAGE_CACHE_SECONDS = 60 * 60
 
 
 def get_plan_for_user(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
@@ -37,9 +41,28 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/index.html", {"partnerships": partnerships})
 
 
+def _nothing_personal(request: HttpRequest) -> bool:
+    """An anonymous visitor with no session or messages sees exactly what every other does."""
+    return not request.user.is_authenticated and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    )
+
+
 @require_safe
 def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    shared = plan.status in PUBLIC_STATUSES and _nothing_personal(request)
+    # Saving the plan (publishing, superseding) changes updated_at and so the key.
+    key = f"plans:public-page:{plan.pk}:{plan.updated_at.timestamp()}"
+    if shared and (content := cache.get(key)) is not None:
+        return HttpResponse(content)
+    response = _plan_page(request, plan)
+    if shared:
+        cache.set(key, response.content, PUBLIC_PAGE_CACHE_SECONDS)
+    return response
+
+
+def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     html, copy = plan_page_html(plan)
     return render(
         request,
@@ -56,12 +79,15 @@ def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> 
 
 def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
     pdf = plan_pdf_file(plan, large_print=large_print)
+    etag = f'"{pdf.sha256}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
     suffix = "-large-print" if large_print else ""
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{plan.partnership.slug}-{plan.slug}{suffix}.pdf"'
     )
-    response["ETag"] = f'"{pdf.sha256}"'
+    response["ETag"] = etag
     return response
 
 

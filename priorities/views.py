@@ -1,1 +1,307 @@
-"""Views of the priorities app."""
+"""Pages where officers keep their action plans: read, add, edit, move, remove, record progress.
+
+Every view fetches its object through plans.permissions, which builds the role rules into the
+lookup; htmx requests go through the same views and the same checks.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plans.permissions import (
+    ChangeRefused,
+    get_action_for_user,
+    get_plan_for_user,
+    get_priority_for_user,
+    lead_partners_prefetch,
+)
+from priorities import services
+from priorities.filters import ActionFilter
+from priorities.forms import (
+    ActionForm,
+    PriorityForm,
+    ProgressUpdateForm,
+    initial_for_priority,
+    lead_partners_text,
+    suggest_indicators,
+    suggest_partner_names,
+)
+from priorities.history import action_history
+from priorities.models import Action, Priority
+
+
+def refusals_explained(view):
+    """Show a refused change as a page that says why, rather than a bare 403."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ChangeRefused as refusal:
+            return render(
+                request, "priorities/refused.html", {"reason": refusal.reason}, status=403
+            )
+
+    return wrapper
+
+
+def _action_plan_url(priority: Priority) -> str:
+    return reverse("priorities:action_plan", args=[priority.pk])
+
+
+@require_GET
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request, pk)
+    priorities = plan.priorities.select_related("task_group").annotate(
+        action_count=Count("actions", filter=~Q(actions__status=Action.Status.REMOVED))
+    )
+    return render(request, "priorities/plan.html", {"plan": plan, "priorities": priorities})
+
+
+@require_GET
+@login_required
+def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_priority_for_user(request, pk)
+    actions = (
+        priority.actions.current()
+        .select_related("aim")
+        .prefetch_related(lead_partners_prefetch(), "indicators")
+        .order_by("order")
+    )
+    action_filter = ActionFilter(
+        request.GET or None,
+        queryset=actions,
+        partnership=priority.plan.partnership,
+        today=timezone.localdate(),
+    )
+    is_filtered = any(request.GET.get(name) for name in ActionFilter.Meta.fields)
+    shown = list(action_filter.qs if is_filtered else actions)
+    # After a move the same button keeps the focus, so a keyboard user can press it again;
+    # at the top or bottom that button is disabled, so the other one takes the focus.
+    for position, action in enumerate(shown):
+        action.focus_move = None
+        if request.GET.get("moved") == str(action.pk):
+            direction = request.GET.get("direction")
+            if direction == "up" and position == 0:
+                direction = "down"
+            elif direction == "down" and position == len(shown) - 1:
+                direction = "up"
+            action.focus_move = direction
+    context = {
+        "priority": priority,
+        "plan": priority.plan,
+        "actions": shown,
+        "filter": action_filter,
+        "is_filtered": is_filtered,
+        "can_change": priority.change_refusal is None,
+    }
+    if request.htmx and request.htmx.target == "action-table":
+        # The count outside the table is a live region; it is updated in place, not replaced,
+        # so screen readers announce the new number.
+        context["table_only"] = True
+        return render(request, "priorities/action_plan.html#action_table", context)
+    return render(request, "priorities/action_plan.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusals_explained
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_priority_for_user(request, pk, write=True)
+    form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
+    if request.method == "POST" and form.is_valid():
+        services.priority_update(priority=priority, user=request.user, **form.cleaned_data)
+        messages.success(request, "The priority has been saved.")
+        return redirect(_action_plan_url(priority))
+    return render(
+        request,
+        "priorities/priority_form.html",
+        {"priority": priority, "plan": priority.plan, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusals_explained
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_priority_for_user(request, pk, write=True)
+    form = ActionForm(request.POST or None, priority=priority)
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(
+            priority=priority, user=request.user, **form.action_fields()
+        )
+        messages.success(request, "The action has been added.")
+        return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
+    return render(
+        request,
+        "priorities/action_form.html",
+        {"priority": priority, "plan": priority.plan, "form": form, "action": None},
+    )
+
+
+@require_GET
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk)
+    priority = action.priority
+    updates = action.progress_updates.select_related("author")
+    can_change = priority.change_refusal is None and action.status != Action.Status.REMOVED
+    return render(
+        request,
+        "priorities/action_detail.html",
+        {
+            "action": action,
+            "priority": priority,
+            "plan": priority.plan,
+            "lead_partners": lead_partners_text(list(action.lead_partners.all())),
+            "updates": updates,
+            "history": action_history(action),
+            "can_change": can_change,
+            "progress_form": ProgressUpdateForm() if can_change else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusals_explained
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    priority = action.priority
+    form = ActionForm(request.POST or None, priority=priority, action=action)
+    context = {"priority": priority, "plan": priority.plan, "form": form, "action": action}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action=action,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                **form.action_fields(),
+            )
+        except services.ActionChangedMeanwhile as conflict:
+            return _conflict(request, context, conflict)
+        messages.success(request, "The action has been saved.")
+        return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
+    if request.htmx and request.method == "GET":
+        return render(request, "priorities/action_form.html#inline_row", context)
+    return render(request, "priorities/action_form.html", context)
+
+
+def _conflict(
+    request: HttpRequest, context: dict, conflict: services.ActionChangedMeanwhile
+) -> HttpResponse:
+    """Keep what this person typed, with the current version so the next save can succeed."""
+    action = conflict.action
+    data = request.POST.copy()
+    data["version"] = str(action.version)
+    form = ActionForm(data, priority=context["priority"], action=action)
+    form.is_valid()
+    context.update(
+        form=form,
+        conflict=True,
+        their_changes=action_history(action, since_version=conflict.seen_version),
+        their_lead_partners=lead_partners_text(list(action.lead_partners.all())),
+    )
+    return render(request, "priorities/action_form.html", context, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusals_explained
+def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    priority = action.priority
+    if request.method == "POST":
+        services.action_remove(action=action, user=request.user)
+        messages.success(
+            request,
+            "The action has been removed. A partnership administrator can bring it back.",
+        )
+        return redirect(_action_plan_url(priority))
+    return render(
+        request,
+        "priorities/action_remove.html",
+        {"action": action, "priority": priority, "plan": priority.plan},
+    )
+
+
+@require_POST
+@login_required
+@refusals_explained
+def action_move(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse("Choose to move the action up or down.", status=400)
+    moved = services.action_move(action=action, direction=direction)
+    if not moved:
+        edge = "first" if direction == "up" else "last"
+        messages.info(request, f"The action is already {edge}.")
+    # A full page load with autofocus keeps the keyboard user's place. No #fragment: a
+    # fragment target would stop the browser honouring autofocus.
+    return redirect(f"{_action_plan_url(action.priority)}?moved={action.pk}&direction={direction}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusals_explained
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    form = ProgressUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.progress_record(action=action, user=request.user, **form.cleaned_data)
+        messages.success(request, "The progress update has been recorded.")
+        return redirect(reverse("priorities:action", args=[action.pk]) + "#progress")
+    return render(
+        request,
+        "priorities/progress_form.html",
+        {"action": action, "priority": action.priority, "plan": action.priority.plan, "form": form},
+    )
+
+
+@require_GET
+@login_required
+def partner_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_priority_for_user(request, pk)
+    typed = request.GET.get("lead_partners", "")
+    last = typed.rsplit("/", 1)[-1]
+    names = suggest_partner_names(priority.plan.partnership, last)
+    before = typed[: len(typed) - len(last)].rstrip(" /")
+    options = [{"label": name, "value": f"{before} / {name}" if before else name} for name in names]
+    return render(
+        request,
+        "priorities/_suggestions.html",
+        {"options": options, "term": last.strip(), "what": "partner"},
+    )
+
+
+@require_GET
+@login_required
+def indicator_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    get_priority_for_user(request, pk)
+    typed = request.GET.get("indicators", "")
+    parts = typed.split(",")
+    last = parts[-1]
+    kept = ", ".join(p.strip() for p in parts[:-1] if p.strip())
+    options = [
+        {
+            "label": f"{indicator.code} {indicator.title}",
+            "value": f"{kept}, {indicator.code}" if kept else indicator.code,
+        }
+        for indicator in suggest_indicators(last)
+    ]
+    return render(
+        request,
+        "priorities/_suggestions.html",
+        {"options": options, "term": last.strip(), "what": "indicator"},
+    )

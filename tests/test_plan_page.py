@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator
+from plans import views
 from plans.models import GlossaryTerm, Plan, Section
 from priorities.models import Action, ActionLeadPartner, Priority
 from tests.conftest import PASSWORD
@@ -107,7 +108,7 @@ def test_each_indicator_code_links_to_its_appendix_entry(client, plan, action, v
     indicator = Indicator.objects.get(code="NI 17")
     sign_in(client, viewer)
     content = page(client, plan).content.decode()
-    assert f'<a href="#indicator-{indicator.pk}">NI 17</a>' in content
+    assert f'<a class="govuk-link" href="#indicator-{indicator.pk}">NI 17</a>' in content
     assert f'id="indicator-{indicator.pk}"' in content
     assert "NI 17: Perceptions of anti-social behaviour" in content
 
@@ -237,3 +238,25 @@ def test_long_words_non_latin_text_and_emoji_render(client, plan, priority, view
     response = page(client, plan)
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+def test_repeat_anonymous_view_of_a_public_plan_is_not_rendered_again(
+    client, plan, action, monkeypatch
+):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    first = page(client, plan).content
+
+    def refuse(plan):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(views, "plan_page_html", refuse)
+    assert page(client, plan).content == first
+
+
+def test_superseding_a_plan_shows_at_once(client, plan, action):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    page(client, plan)
+    plan.refresh_from_db()
+    plan.status = Plan.Status.SUPERSEDED
+    plan.save()
+    assert "has been superseded" in page(client, plan).content.decode()

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.demo import DemoDataError, LoadResult, load_demo
+from plans.demo import LoadResult, load_demo
+from plans.demo_files import DemoDataError
 
 SITE_URL = "http://127.0.0.1:8000/"
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Replace the demo plans from the files, losing any edits made to them.",
+            help="Replace the demo plans from the files, losing any edits made to them "
+            "(organisations, indicators, groups and glossaries are kept as they are).",
         )
         parser.add_argument(
             "--with-users",

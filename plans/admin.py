@@ -1,0 +1,429 @@
+"""The admin in which a support officer sets up a partnership and can write a whole plan.
+
+Every rule the models state as a named constraint shows as a field error here: Django checks
+those constraints in ModelForms. The forms below add only what it cannot check from one form,
+such as rules that span tables (a plan's start against its actions' review dates).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+from indicators.models import LocalTargetMeasure
+from plans.models import (
+    FINANCIAL_YEAR_START_MONTH,
+    BudgetLine,
+    District,
+    GlossaryTerm,
+    Group,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipOrganisation,
+    Plan,
+    PublishedCopy,
+    RelatedStrategy,
+    Section,
+)
+from priorities.admin import HistoryAdmin, PriorityAdminForm
+from priorities.models import Action, Priority
+
+COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+
+class DistrictInline(admin.TabularInline):
+    model = District
+    extra = 0
+    fields = ["order", "name"]
+
+
+class PartnershipOrganisationInline(admin.TabularInline):
+    model = PartnershipOrganisation
+    extra = 0
+    fields = ["organisation", "role"]
+    autocomplete_fields = ["organisation"]
+
+
+class GlossaryTermInline(admin.TabularInline):
+    model = GlossaryTerm
+    extra = 0
+    fields = ["term", "meaning"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "area"]
+    search_fields = ["name", "short_name", "area"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "area", "website"]}),
+        (
+            "Contact",
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_role",
+                    "contact_address",
+                    "contact_phone",
+                    "contact_email",
+                ]
+            },
+        ),
+    ]
+    inlines = [DistrictInline, PartnershipOrganisationInline, GlossaryTermInline]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership", "order"]
+    list_filter = ["partnership"]
+    list_select_related = ["partnership"]
+    search_fields = ["name", "partnership__name"]
+    autocomplete_fields = ["partnership"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(PartnershipOrganisation)
+class PartnershipOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "partnership", "role"]
+    list_filter = ["partnership", "role"]
+    list_select_related = ["organisation", "partnership"]
+    search_fields = ["organisation__name", "organisation__short_name", "partnership__name"]
+    autocomplete_fields = ["partnership", "organisation"]
+
+
+class GroupAdminForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = [
+            "partnership",
+            "name",
+            "short_name",
+            "kind",
+            "reports_to",
+            "order",
+            "chair_name",
+            "chair_email",
+            "chair_organisation",
+            "member_organisations",
+        ]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        partnership = cleaned_data.get("partnership")
+        reports_to = cleaned_data.get("reports_to")
+        if partnership and reports_to and reports_to.partnership_id != partnership.pk:
+            self.add_error("reports_to", "Choose a group of the same partnership.")
+        return cleaned_data
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    form = GroupAdminForm
+    list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
+    list_filter = ["partnership", "kind"]
+    list_select_related = ["partnership", "reports_to"]
+    search_fields = ["name", "short_name", "chair_name", "partnership__name"]
+    autocomplete_fields = [
+        "partnership",
+        "reports_to",
+        "chair_organisation",
+        "member_organisations",
+    ]
+    fieldsets = [
+        (None, {"fields": ["partnership", "name", "short_name", "kind", "reports_to", "order"]}),
+        ("Chair", {"fields": ["chair_name", "chair_email", "chair_organisation"]}),
+        ("Members", {"fields": ["member_organisations"]}),
+    ]
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "partnership", "role", "task_groups"]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        partnership = cleaned_data.get("partnership")
+        task_groups = cleaned_data.get("task_groups")
+        if partnership and task_groups:
+            strangers = [
+                group.name for group in task_groups if group.partnership_id != partnership.pk
+            ]
+            if strangers:
+                self.add_error(
+                    "task_groups",
+                    f"Choose task groups of {partnership.short_name} only, not "
+                    f"{', '.join(strangers)}.",
+                )
+        return cleaned_data
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
+    list_display = ["user", "partnership", "role", "task_group_names"]
+    list_filter = ["partnership", "role"]
+    list_select_related = ["user", "partnership"]
+    search_fields = [
+        "user__username",
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "partnership__name",
+    ]
+    autocomplete_fields = ["user", "partnership", "task_groups"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).prefetch_related("task_groups")
+
+    @admin.display(description="task groups")
+    def task_group_names(self, membership: Membership) -> str:
+        return ", ".join(group.display_name for group in membership.task_groups.all())
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+    fields = ["partnership", "role", "task_groups"]
+    autocomplete_fields = ["partnership", "task_groups"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """Django's user admin, with the person's partnership roles on the same page."""
+
+    inlines = [MembershipInline]
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    classes = ["collapse"]
+    fields = [
+        ("order", "kind", "placement"),
+        "title",
+        "body",
+        ("signatory_name", "signatory_role"),
+    ]
+
+
+class RelatedStrategyInline(admin.TabularInline):
+    model = RelatedStrategy
+    extra = 0
+    fields = ["order", "title", "owner", "url"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ["order", "year", "project", "funding_stream", "amount"]
+
+
+class PriorityInlineFormSet(BaseInlineFormSet):
+    """Every row offers the partnership's groups from one query, rather than one per row."""
+
+    @cached_property
+    def task_group_choices(self) -> list[tuple[int | str, str]]:
+        groups = Group.objects.filter(partnership_id=self.instance.partnership_id)
+        return [("", "---------"), *((group.pk, str(group)) for group in groups)]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["task_group"].choices = self.task_group_choices
+
+
+class PriorityInline(admin.TabularInline):
+    """A plan's priorities at a glance; each has its own page for aims and actions."""
+
+    model = Priority
+    form = PriorityAdminForm
+    formset = PriorityInlineFormSet
+    extra = 0
+    fields = ["order", "title", "task_group", "is_cross_cutting"]
+    show_change_link = True
+
+
+PUBLISHED_COPY_FIELDS = [
+    "plan",
+    "published_at",
+    "published_by",
+    "html_sha256",
+    "pdf_sha256",
+    "large_print_pdf_sha256",
+]
+
+
+class TargetMeasureInline(admin.TabularInline):
+    """The plan's local targets tables; each measure's page holds its rows and values."""
+
+    model = LocalTargetMeasure
+    extra = 0
+    fields = ["order", "name", "unit", "lower_is_better"]
+    show_change_link = True
+
+
+class PublishedCopyReadOnly:
+    """What the public was shown is a record: nobody edits it, here or anywhere."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PublishedCopy]:
+        # The documents run to megabytes each; lists and pages show only their fingerprints.
+        return super().get_queryset(request).defer("html", "pdf", "large_print_pdf")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
+    model = PublishedCopy
+    fields = ["published_at", "published_by", "pdf_sha256"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+
+class PlanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "partnership",
+            "title",
+            "slug",
+            "status",
+            "summary",
+            "start_year",
+            "end_year",
+            "strategy_start_year",
+            "strategy_end_year",
+            "previous_plan",
+        ]
+
+    def clean_start_year(self) -> int | None:
+        """The database refuses a start after an action's review date; say so in words."""
+        start_year = self.cleaned_data.get("start_year")
+        if start_year and self.instance.pk:
+            starts_on = datetime.date(start_year, FINANCIAL_YEAR_START_MONTH, 1)
+            too_early = Action.objects.filter(
+                priority__plan=self.instance, review_date__lt=starts_on
+            ).count()
+            if too_early:
+                raise forms.ValidationError(
+                    f"{too_early} action(s) of this plan have a review date before "
+                    f"{starts_on:%-d %B %Y}. Change those review dates first."
+                )
+        return start_year
+
+
+@admin.register(Plan)
+class PlanAdmin(HistoryAdmin):
+    form = PlanAdminForm
+    list_display = ["title", "partnership", "period_label", "status", "updated_at"]
+    list_filter = ["partnership", "status"]
+    list_select_related = ["partnership"]
+    search_fields = ["title", "slug", "partnership__name", "partnership__short_name"]
+    autocomplete_fields = ["partnership", "previous_plan"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["partnership", "title", "slug", "status", "summary"]}),
+        (
+            "Period",
+            {
+                "fields": [
+                    ("start_year", "end_year"),
+                    ("strategy_start_year", "strategy_end_year"),
+                    "previous_plan",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [
+        SectionInline,
+        RelatedStrategyInline,
+        BudgetLineInline,
+        PriorityInline,
+        TargetMeasureInline,
+        PublishedCopyInline,
+    ]
+
+    @admin.display(description="period", ordering="start_year")
+    def period_label(self, plan: Plan) -> str:
+        return plan.period_label
+
+
+@admin.register(PublishedCopy)
+class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
+    list_display = ["plan", "published_at", "published_by"]
+    list_filter = ["plan__partnership"]
+    list_select_related = ["plan", "published_by"]
+    search_fields = ["plan__title", "plan__partnership__name"]
+    date_hierarchy = "published_at"
+    fields = PUBLISHED_COPY_FIELDS
+    readonly_fields = PUBLISHED_COPY_FIELDS
+
+
+@admin.register(Section)
+class SectionAdmin(HistoryAdmin):
+    list_display = ["title", "plan", "order", "kind", "placement"]
+    list_filter = ["plan__partnership", "plan", "kind", "placement"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "body", "plan__title"]
+    autocomplete_fields = ["plan"]
+    fieldsets = [
+        (None, {"fields": ["plan", ("order", "kind", "placement"), "title", "body"]}),
+        ("Signed by", {"fields": ["signatory_name", "signatory_role"]}),
+    ]
+
+
+@admin.register(RelatedStrategy)
+class RelatedStrategyAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "plan", "order"]
+    list_filter = ["plan__partnership", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "owner"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "partnership"]
+    list_filter = ["partnership"]
+    list_select_related = ["partnership"]
+    search_fields = ["term", "meaning"]
+    autocomplete_fields = ["partnership"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["project", "plan", "year", "funding_stream", "amount"]
+    list_filter = ["plan__partnership", "plan", "year"]
+    list_select_related = ["plan"]
+    search_fields = ["project", "funding_stream"]
+    autocomplete_fields = ["plan"]

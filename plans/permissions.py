@@ -1,0 +1,173 @@
+"""Who may see and change what: one place for the role rules every view applies.
+
+Reading a plan's working pages needs a membership of its partnership, and an outsider is told
+nothing (404), not even that the plan exists. Changing needs the plan in draft and a role
+that may change the thing: administrators change anything in their partnership, editors the
+priorities of their own task groups. Everyone else who can read gets a 403 that says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+
+from plans.models import Membership, Partnership, Plan
+from priorities.models import Action, ActionLeadPartner, Priority
+
+
+class ChangeRefused(PermissionDenied):
+    """A refusal with a reason the refused person can act on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may do in one partnership, worked out once per request."""
+
+    is_superuser: bool
+    membership: Membership | None
+    task_group_ids: frozenset[int]
+
+    @property
+    def can_read(self) -> bool:
+        return self.is_superuser or self.membership is not None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or (
+            self.membership is not None and self.membership.role == Membership.Role.ADMINISTRATOR
+        )
+
+    def may_change_priority(self, priority: Priority) -> bool:
+        if self.is_administrator:
+            return True
+        return (
+            self.membership is not None
+            and self.membership.role == Membership.Role.EDITOR
+            and priority.task_group_id in self.task_group_ids
+        )
+
+
+def access_for(user: User | AnonymousUser, partnership: Partnership | int) -> Access:
+    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
+    if not user.is_authenticated:
+        return Access(is_superuser=False, membership=None, task_group_ids=frozenset())
+    membership = (
+        Membership.objects.filter(user=user, partnership_id=partnership_id)
+        .prefetch_related("task_groups")
+        .first()
+    )
+    task_group_ids = (
+        frozenset(group.pk for group in membership.task_groups.all()) if membership else frozenset()
+    )
+    return Access(
+        is_superuser=user.is_superuser, membership=membership, task_group_ids=task_group_ids
+    )
+
+
+def plans_for_member(user: User | AnonymousUser) -> QuerySet[Plan]:
+    """Plans whose working pages the user may read, whatever their status."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(partnership__memberships__user=user)
+
+
+def plan_change_refusal(plan: Plan) -> str | None:
+    if plan.is_editable:
+        return None
+    return (
+        f"“{plan.title}” ({plan.period_label}) is {plan.get_status_display().lower()}, so it "
+        "can no longer be changed. Only plans in draft can be changed."
+    )
+
+
+def priority_change_refusal(access: Access, priority: Priority) -> str | None:
+    """Why this person may not change this priority or its actions, or None if they may."""
+    plan_refusal = plan_change_refusal(priority.plan)
+    if plan_refusal:
+        return plan_refusal
+    if access.may_change_priority(priority):
+        return None
+    if access.membership and access.membership.role == Membership.Role.EDITOR:
+        return (
+            "You can only change the action plans of your own task groups. Ask a partnership "
+            "administrator if you need to change this one."
+        )
+    return (
+        "Your role in this partnership lets you read its plans but not change them. Ask a "
+        "partnership administrator if you need to."
+    )
+
+
+def _check(request: HttpRequest, partnership_id: int) -> Access:
+    access = access_for(request.user, partnership_id)
+    if not access.can_read:
+        raise Http404("No such page.")
+    return access
+
+
+def get_plan_for_user(request: HttpRequest, pk: int, write: bool = False) -> Plan:
+    plan = Plan.objects.filter(pk=pk).select_related("partnership").first()
+    if plan is None:
+        raise Http404("No such plan.")
+    plan.access = _check(request, plan.partnership_id)
+    if write:
+        refusal = plan_change_refusal(plan) or (
+            None if plan.access.is_administrator else "Only administrators can change the plan."
+        )
+        if refusal:
+            raise ChangeRefused(refusal)
+    return plan
+
+
+def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) -> Priority:
+    priority = (
+        Priority.objects.filter(pk=pk).select_related("plan__partnership", "task_group").first()
+    )
+    if priority is None:
+        raise Http404("No such priority.")
+    priority.access = _check(request, priority.plan.partnership_id)
+    priority.change_refusal = priority_change_refusal(priority.access, priority)
+    if write and priority.change_refusal:
+        raise ChangeRefused(priority.change_refusal)
+    return priority
+
+
+def lead_partners_prefetch() -> Prefetch:
+    """Lead partners with everything their names need, so a table costs no query per row."""
+    return Prefetch(
+        "lead_partners",
+        queryset=ActionLeadPartner.objects.select_related(
+            "organisation", "group", "action__priority__plan__partnership"
+        ),
+    )
+
+
+def get_action_for_user(request: HttpRequest, pk: int, write: bool = False) -> Action:
+    action = (
+        Action.objects.filter(pk=pk)
+        .select_related("priority__plan__partnership", "priority__task_group", "aim")
+        .prefetch_related(lead_partners_prefetch(), "indicators")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    priority = action.priority
+    priority.access = _check(request, priority.plan.partnership_id)
+    priority.change_refusal = priority_change_refusal(priority.access, priority)
+    if write and action.status == Action.Status.REMOVED:
+        raise ChangeRefused(
+            "This action has been removed. A partnership administrator can bring it back."
+        )
+    if write and priority.change_refusal:
+        raise ChangeRefused(priority.change_refusal)
+    return action

@@ -1,0 +1,409 @@
+"""Priorities, aims and actions in the admin, so a support officer can write a plan alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Prefetch, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
+
+from priorities.admin_filters import ReviewDateFilter
+from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
+
+COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
+DELETED_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Deletion:
+    name: str
+    deleted_at: object
+    deleted_by: object
+    url: str
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Simple history's admin plus a list of deleted objects, which have no page to reach
+    their history from, so a support officer can find one and bring it back."""
+
+    change_list_template = "admin/change_list_with_deleted.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        deleted = path("deleted/", self.admin_site.admin_view(self.deleted_view), name=name)
+        return [deleted, *super().get_urls()]
+
+    def deleted_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_history_or_change_history_permission(request):
+            raise PermissionDenied
+        pk_name = self.opts.pk.attname
+        records = (
+            self.model.history.filter(history_type="-")
+            .exclude(**{f"{pk_name}__in": self.model._default_manager.values("pk")})
+            .select_related("history_user")
+            .order_by("-history_date")[:DELETED_LISTED]
+        )
+        revert = f"admin:{self.opts.app_label}_{self.opts.model_name}_simple_history"
+        deletions, seen = [], set()
+        for record in records:
+            object_id = getattr(record, pk_name)
+            if object_id in seen:
+                continue
+            seen.add(object_id)
+            deletions.append(
+                Deletion(
+                    name=str(record.instance),
+                    deleted_at=record.history_date,
+                    deleted_by=record.history_user,
+                    url=reverse(revert, args=[object_id, record.history_id]),
+                )
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "deletions": deletions,
+        }
+        return TemplateResponse(request, "admin/deleted_objects.html", context)
+
+
+class PriorityAdminForm(forms.ModelForm):
+    """Also used for the priorities inline of a plan, where the plan is the page's own."""
+
+    class Meta:
+        model = Priority
+        fields = [
+            "plan",
+            "order",
+            "title",
+            "task_group",
+            "lead_officer",
+            "is_cross_cutting",
+            "background",
+            "aim",
+            "measuring_performance",
+            "measuring_difficulties",
+        ]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        plan = cleaned_data.get("plan")
+        task_group = cleaned_data.get("task_group")
+        if plan and task_group and task_group.partnership_id != plan.partnership_id:
+            self.add_error("task_group", "Choose a task group of the plan's own partnership.")
+        if plan and self.instance.pk and plan.pk != self.instance.plan_id:
+            # The database refuses the move too; this says why in words.
+            too_early = self.instance.actions.filter(review_date__lt=plan.starts_on).count()
+            if too_early:
+                self.add_error(
+                    "plan",
+                    f"{too_early} action(s) of this priority have a review date before that "
+                    f"plan starts ({plan.starts_on:%-d %B %Y}). Change those review dates first.",
+                )
+        return cleaned_data
+
+
+class AimInline(admin.TabularInline):
+    model = Aim
+    extra = 0
+    fields = ["order", "title", "baseline_data"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
+
+
+class ActionInlineFormSet(BaseInlineFormSet):
+    """Actions typed on their priority's page, which may be new and not yet have a plan."""
+
+    @cached_property
+    def aim_choices(self) -> list[tuple[int | str, str]]:
+        """One query for every row's list; a priority being added has no aims yet."""
+        aims = Aim.objects.filter(priority_id=self.instance.pk)
+        return [("", "---------"), *((aim.pk, str(aim)) for aim in aims)]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "aim" in form.fields:
+            form.fields["aim"].queryset = Aim.objects.filter(priority_id=self.instance.pk)
+            form.fields["aim"].choices = self.aim_choices
+
+    def clean(self) -> None:
+        """Action.clean() cannot see the plan of a priority that is not saved yet."""
+        super().clean()
+        plan = self.instance.plan if self.instance.plan_id else None
+        if plan is None:
+            return
+        for form in self.forms:
+            review_date = getattr(form, "cleaned_data", {}).get("review_date")
+            if review_date and review_date < plan.starts_on and not self._should_delete_form(form):
+                form.add_error(
+                    "review_date",
+                    f"The review date must be on or after the plan starts "
+                    f"({plan.starts_on:%-d %B %Y}).",
+                )
+
+
+class ActionInline(admin.TabularInline):
+    """The actions of a priority, compact; each has its own page for partners and progress."""
+
+    model = Action
+    formset = ActionInlineFormSet
+    extra = 0
+    fields = ["order", "text", "aim", "review_date", "status", "rag"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
+    show_change_link = True
+
+
+@admin.register(Priority)
+class PriorityAdmin(HistoryAdmin):
+    form = PriorityAdminForm
+    list_display = ["title", "plan", "order", "task_group", "is_cross_cutting", "action_count"]
+    list_filter = [
+        "plan__partnership",
+        "plan",
+        ("task_group", admin.RelatedOnlyFieldListFilter),
+        "is_cross_cutting",
+    ]
+    list_select_related = ["plan", "task_group"]
+    search_fields = ["title", "aim", "lead_officer", "plan__title"]
+    autocomplete_fields = ["plan", "task_group"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    ("order", "title"),
+                    ("task_group", "lead_officer"),
+                    "is_cross_cutting",
+                ]
+            },
+        ),
+        ("Background and aim", {"fields": ["background", "aim"]}),
+        (
+            "Measuring our performance",
+            {"fields": ["measuring_performance", "measuring_difficulties"]},
+        ),
+    ]
+    inlines = [AimInline, ActionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Priority]:
+        return super().get_queryset(request).annotate(action_count=Count("actions"))
+
+    @admin.display(description="actions", ordering="action_count")
+    def action_count(self, priority: Priority) -> int:
+        return priority.action_count
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Action:
+            _raise_versions_of_changed_actions(formset)
+        super().save_formset(request, form, formset, change)
+
+
+def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
+    """Editors' pages compare versions, so an admin change must not go unnoticed there."""
+    for action_form in formset.initial_forms:
+        if action_form.has_changed() and action_form.instance.pk:
+            action_form.instance.version += 1
+
+
+@admin.register(Aim)
+class AimAdmin(admin.ModelAdmin):
+    list_display = ["title", "priority", "order"]
+    list_filter = ["priority__plan__partnership", "priority__plan"]
+    list_select_related = ["priority"]
+    search_fields = ["title", "priority__title"]
+    autocomplete_fields = ["priority"]
+
+
+class LeadPartnerForm(forms.ModelForm):
+    class Meta:
+        model = ActionLeadPartner
+        fields = ["action", "order", "kind", "organisation", "group", "printed_as"]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        action = cleaned_data.get("action")
+        group = cleaned_data.get("group")
+        plan = action.priority.plan if action and action.priority_id else None
+        if group and plan and group.partnership_id != plan.partnership_id:
+            self.add_error("group", "Choose a group of the action's own partnership.")
+        return cleaned_data
+
+
+class LeadPartnerInline(admin.TabularInline):
+    model = ActionLeadPartner
+    form = LeadPartnerForm
+    extra = 0
+    fields = ["order", "kind", "organisation", "group", "printed_as"]
+    autocomplete_fields = ["organisation", "group"]
+    ordering = ["order"]
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["reported_on", "rag", "note", "author"]
+    autocomplete_fields = ["author"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
+
+
+def _forget_deleted_relations(instance: models.Model, names: list[str]) -> list[str]:
+    """A version from the history may point at rows deleted since; the officer picks anew."""
+    forgotten = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        related_id = getattr(instance, field.attname)
+        if related_id and not field.related_model._default_manager.filter(pk=related_id).exists():
+            setattr(instance, field.attname, None)
+            forgotten.append(name)
+    return forgotten
+
+
+class ActionAdminForm(forms.ModelForm):
+    """Carries the version the officer opened, so a change made meanwhile is not overwritten."""
+
+    class Meta:
+        model = Action
+        fields = [
+            "priority",
+            "aim",
+            "order",
+            "text",
+            "element",
+            "version",
+            "baseline_data",
+            "review_date",
+            "funding_stream",
+            "indicators",
+            "status",
+            "rag",
+            "carried_from",
+        ]
+        widgets = {"version": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        forgotten = []
+        if instance is not None and is_historic(instance):
+            forgotten = _forget_deleted_relations(instance, ["priority", "aim", "carried_from"])
+        super().__init__(*args, **kwargs)
+        if "priority" in forgotten:
+            self.fields["priority"].error_messages["required"] = (
+                "Its priority has been deleted since. Recover that priority first, or choose "
+                "another."
+            )
+
+    def clean_version(self) -> int:
+        version = self.cleaned_data["version"]
+        # Reverting to a version from the history replaces later changes on purpose.
+        if self.instance.pk and not is_historic(self.instance):
+            saved = Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if saved and saved[0] != version:
+                raise forms.ValidationError(
+                    "Someone else changed this action since you opened it. Open it again to "
+                    "see their change, then make yours."
+                )
+        return version
+
+
+@admin.register(Action)
+class ActionAdmin(HistoryAdmin):
+    form = ActionAdminForm
+    list_display = [
+        "action_text",
+        "priority",
+        "plan",
+        "lead_partner_names",
+        "review_date",
+        "status",
+        "rag",
+    ]
+    list_filter = [
+        ReviewDateFilter,
+        "status",
+        "rag",
+        "priority__plan__partnership",
+        "priority__plan",
+        "priority__task_group",
+    ]
+    list_select_related = ["priority__plan__partnership"]
+    search_fields = [
+        "text",
+        "priority__title",
+        "lead_partners__printed_as",
+        "lead_partners__organisation__name",
+        "lead_partners__organisation__short_name",
+    ]
+    autocomplete_fields = ["priority", "aim", "indicators", "carried_from"]
+    fieldsets = [
+        (None, {"fields": ["priority", "aim", "order", "text", "element", "version"]}),
+        (
+            "Delivery",
+            {"fields": ["baseline_data", "review_date", "funding_stream", "indicators"]},
+        ),
+        ("Progress", {"fields": ["status", "rag"]}),
+        ("Carried over", {"fields": ["carried_from"]}),
+    ]
+    inlines = [LeadPartnerInline, ProgressUpdateInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Action]:
+        lead_partners = ActionLeadPartner.objects.select_related("organisation", "group")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("lead_partners", queryset=lead_partners))
+        )
+
+    @admin.display(description="action", ordering="text")
+    def action_text(self, action: Action) -> str:
+        return str(action)
+
+    @admin.display(description="plan", ordering="priority__plan")
+    def plan(self, action: Action) -> str:
+        return str(action.priority.plan)
+
+    @admin.display(description="lead partners")
+    def lead_partner_names(self, action: Action) -> str:
+        return " / ".join(partner.name for partner in action.lead_partners.all())
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            saved = Action.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            obj.version = max(saved or 0, obj.version) + 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is ProgressUpdate:
+            for update_form in formset.extra_forms:
+                if update_form.has_changed() and update_form.instance.author_id is None:
+                    update_form.instance.author = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(ActionLeadPartner)
+class ActionLeadPartnerAdmin(admin.ModelAdmin):
+    form = LeadPartnerForm
+    list_display = ["__str__", "kind", "action", "order"]
+    list_filter = ["kind", "action__priority__plan__partnership"]
+    list_select_related = ["organisation", "group", "action__priority__plan__partnership"]
+    search_fields = ["printed_as", "organisation__name", "group__name", "action__text"]
+    autocomplete_fields = ["action", "organisation", "group"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["reported_on", "action", "rag", "author"]
+    list_filter = ["rag", "action__priority__plan__partnership"]
+    list_select_related = ["action", "author"]
+    search_fields = ["note", "action__text"]
+    autocomplete_fields = ["action", "author"]
+    date_hierarchy = "reported_on"

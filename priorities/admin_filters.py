@@ -1,0 +1,39 @@
+"""List filters for the actions admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from priorities.models import REVIEW_DUE_SOON_DAYS, Action
+
+
+class ReviewDateFilter(admin.SimpleListFilter):
+    """The questions a support officer asks before a task group meets."""
+
+    title = "review date"
+    parameter_name = "review"
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    NONE = "none"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            (self.OVERDUE, "Overdue"),
+            (self.DUE_SOON, f"Due within {REVIEW_DUE_SOON_DAYS} days"),
+            (self.NONE, "No review date"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Action]) -> QuerySet[Action]:
+        today = timezone.localdate()
+        match self.value():
+            case self.OVERDUE:
+                return queryset.review_overdue(today)
+            case self.DUE_SOON:
+                return queryset.review_due_within(today, REVIEW_DUE_SOON_DAYS)
+            case self.NONE:
+                return queryset.current().filter(review_date__isnull=True)
+        return queryset

@@ -1,0 +1,476 @@
+"""Forms officers fill in: an action, a progress update, a priority and its aims.
+
+Lead partners and indicators are typed, as the printed plans write them ("Cumbria Police /
+Children's Services", "NI17, NI21"), so the forms work without JavaScript; the page only
+adds suggestions on top.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from indicators.models import Indicator, normalise_code
+from plans.models import Group, Organisation, Partnership
+from priorities.models import Action, ActionLeadPartner, Aim, Priority
+
+ACTION_TEXT_MAX = 2000
+LONG_TEXT_MAX = 4000
+LEAD_PARTNER_SEPARATOR = " / "
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_CODE_PARTS = re.compile(r"^([A-Z]+)(\d+[A-Z]?)$")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.translate(_APOSTROPHES).casefold().split())
+
+
+def _too_long(what: str, limit: int) -> str:
+    return f"{what} must be {limit:,} characters or fewer"
+
+
+@dataclass(frozen=True)
+class LeadPartnerChoice:
+    """A lead partner resolved from what was typed, ready to be saved in order."""
+
+    kind: str
+    organisation: Organisation | None = None
+    group: Group | None = None
+    printed_as: str = ""
+
+
+def partner_names(partnership: Partnership) -> list[tuple[str, LeadPartnerChoice]]:
+    """Every name an officer may type for a lead partner, with what it stands for.
+
+    The printed name comes first so suggestions offer what the plan prints.
+    """
+    names: list[tuple[str, LeadPartnerChoice]] = [
+        (partnership.short_name, LeadPartnerChoice(ActionLeadPartner.Kind.PARTNERSHIP)),
+        (
+            partnership.name,
+            LeadPartnerChoice(ActionLeadPartner.Kind.PARTNERSHIP, printed_as=partnership.name),
+        ),
+    ]
+    organisations = Organisation.objects.filter(participations__partnership=partnership)
+    for organisation in organisations:
+        plain = LeadPartnerChoice(ActionLeadPartner.Kind.ORGANISATION, organisation=organisation)
+        names.append((organisation.display_name, plain))
+        if organisation.short_name:
+            names.append(
+                (
+                    organisation.name,
+                    LeadPartnerChoice(
+                        ActionLeadPartner.Kind.ORGANISATION,
+                        organisation=organisation,
+                        printed_as=organisation.name,
+                    ),
+                )
+            )
+    for group in Group.objects.filter(partnership=partnership):
+        plain = LeadPartnerChoice(ActionLeadPartner.Kind.GROUP, group=group)
+        names.append((group.display_name, plain))
+        if group.short_name:
+            names.append(
+                (
+                    group.name,
+                    LeadPartnerChoice(
+                        ActionLeadPartner.Kind.GROUP, group=group, printed_as=group.name
+                    ),
+                )
+            )
+    return names
+
+
+def split_lead_partners(text: str) -> list[str]:
+    return [part.strip() for part in text.split("/") if part.strip()]
+
+
+def resolve_lead_partners(
+    text: str,
+    partnership: Partnership,
+    existing: list[ActionLeadPartner] | None = None,
+) -> list[LeadPartnerChoice]:
+    """Turn "Cumbria Police / CDRP" into lead partners, or say which names are unknown.
+
+    An action's existing leads keep their printed wording ("Children's Services" for the
+    county council) even when it is not a name the partnership knows the body by.
+    """
+    known: dict[str, LeadPartnerChoice] = {}
+    for name, choice in partner_names(partnership):
+        known.setdefault(_name_key(name), choice)
+    for lead in existing or []:
+        if lead.printed_as:
+            known.setdefault(
+                _name_key(lead.printed_as),
+                LeadPartnerChoice(lead.kind, lead.organisation, lead.group, lead.printed_as),
+            )
+    chosen: list[LeadPartnerChoice] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for typed in split_lead_partners(text):
+        key = _name_key(typed)
+        choice = known.get(key)
+        if choice is None:
+            errors.append(
+                f"We could not find a partner called “{typed}” in {partnership.short_name}. "
+                "Check the spelling, or ask an administrator to add the organisation"
+            )
+        elif key in seen:
+            errors.append(f"“{typed}” is listed more than once")
+        else:
+            seen.add(key)
+            chosen.append(choice)
+    if errors:
+        raise ValidationError(errors)
+    return chosen
+
+
+def lead_partners_text(leads: list[ActionLeadPartner]) -> str:
+    return LEAD_PARTNER_SEPARATOR.join(lead.name for lead in leads)
+
+
+def _printed_code(typed: str) -> str:
+    """ "ni999" is shown back as "NI 999", the way plans print codes."""
+    key = normalise_code(typed)
+    match = _CODE_PARTS.match(key)
+    return f"{match[1]} {match[2]}" if match else typed.strip()
+
+
+def resolve_indicators(text: str) -> list[Indicator]:
+    """Turn "NI17, 21" into indicators; a bare number means the one code ending in it."""
+    indicators: list[Indicator] = []
+    errors: list[str] = []
+    for typed in (part.strip() for part in re.split(r"[,;]", text)):
+        if not typed:
+            continue
+        matches = list(Indicator.objects.lookup(typed).select_related("indicator_set"))
+        key = normalise_code(typed)
+        if not matches and key.isdigit():
+            matches = list(
+                Indicator.objects.filter(code_key__regex=rf"^[A-Z]*{key}$").select_related(
+                    "indicator_set"
+                )
+            )
+        if not matches:
+            errors.append(f"We could not find an indicator with the code {_printed_code(typed)}")
+        elif len(matches) > 1:
+            codes = ", ".join(f"{m.code} ({m.indicator_set.name})" for m in matches)
+            errors.append(f"“{typed}” could be {codes}. Type the code in full")
+        elif matches[0] not in indicators:
+            indicators.append(matches[0])
+    if errors:
+        raise ValidationError(errors)
+    return indicators
+
+
+def indicators_text(indicators: list[Indicator]) -> str:
+    return ", ".join(indicator.code for indicator in indicators)
+
+
+class _GdsForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = "s"
+        self.helper.legend_size = "s"
+
+
+_REVIEW_DATE_ERRORS = {
+    "required": "Enter the review date",
+    "incomplete": "Enter the review date as a day, month and year, for example 30 9 2010",
+    "invalid": "Enter the review date as a real date, for example 30 9 2010",
+}
+
+
+class ActionForm(_GdsForm):
+    """Everything an officer keeps about an action; lead partners and indicators are typed."""
+
+    text = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=ACTION_TEXT_MAX,
+        error_messages={
+            "required": "Enter the action: what the partners will do",
+            "max_length": _too_long("The action", ACTION_TEXT_MAX),
+        },
+    )
+    lead_partners = forms.CharField(
+        label="Lead partners",
+        help_text="Type their names in order, separated by a slash, as the plan prints them: "
+        "for example “Cumbria Police / Children's Services”.",
+        max_length=500,
+        error_messages={
+            "required": "Enter at least one lead partner, for example the partnership itself",
+            "max_length": _too_long("Lead partners", 500),
+        },
+    )
+    indicators = forms.CharField(
+        label="Linked indicators (optional)",
+        help_text="Type indicator codes separated by commas, for example “NI17, NI21”.",
+        required=False,
+        max_length=500,
+        error_messages={"max_length": _too_long("Linked indicators", 500)},
+    )
+    aim = forms.ModelChoiceField(
+        label="Aim (optional)",
+        queryset=Aim.objects.none(),
+        required=False,
+        empty_label="No particular aim",
+        error_messages={"invalid_choice": "Choose one of this priority's aims"},
+    )
+    element = forms.ChoiceField(
+        label="Delivery element (optional)",
+        choices=[("", "Not set"), *Action.Element.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a delivery element from the list"},
+    )
+    baseline_data = forms.CharField(
+        label="Baseline data (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": _too_long("Baseline data", LONG_TEXT_MAX)},
+    )
+    review_date = DateInputField(
+        label="Review date (optional)",
+        help_text="For example, 30 9 2010",
+        required=False,
+        require_all_fields=False,
+    )
+    funding_stream = forms.CharField(
+        label="Funding stream (optional)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _too_long("The funding stream", 200)},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[c for c in Action.Status.choices if c[0] != Action.Status.REMOVED],
+        initial=Action.Status.NOT_STARTED,
+        error_messages={
+            "required": "Choose the action's status",
+            "invalid_choice": "Choose a status from the list",
+        },
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating (optional)",
+        choices=[("", "Not rated"), *Action.Rag.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose red, amber or green"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, priority: Priority, action: Action | None = None, **kwargs) -> None:
+        self.priority = priority
+        self.action = action
+        if action is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for_action(action)
+        super().__init__(*args, **kwargs)
+        self.fields["review_date"].error_messages.update(_REVIEW_DATE_ERRORS)
+        aims = priority.aims.all()
+        self.fields["aim"].queryset = aims
+        if not aims:
+            del self.fields["aim"]
+        suggestions = {
+            "lead_partners": ("partner_suggestions", "lead-partner-suggestions"),
+            "indicators": ("indicator_suggestions", "indicator-suggestions"),
+        }
+        for name, (url_name, target) in suggestions.items():
+            self.fields[name].widget.attrs.update(
+                {
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "aria-controls": target,
+                    "hx-get": reverse(f"priorities:{url_name}", args=[priority.pk]),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{target}",
+                    "hx-sync": "this:replace",
+                }
+            )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Enter the action: what the partners will do")
+        return text
+
+    def clean_lead_partners(self) -> list[LeadPartnerChoice]:
+        existing = list(self.action.lead_partners.all()) if self.action else []
+        leads = resolve_lead_partners(
+            self.cleaned_data["lead_partners"], self.priority.plan.partnership, existing
+        )
+        if not leads:
+            raise ValidationError(self.fields["lead_partners"].error_messages["required"])
+        return leads
+
+    def clean_indicators(self) -> list[Indicator]:
+        return resolve_indicators(self.cleaned_data["indicators"])
+
+    def clean_review_date(self):
+        review_date = self.cleaned_data.get("review_date")
+        plan = self.priority.plan
+        if review_date and review_date < plan.starts_on:
+            raise ValidationError(
+                f"The review date must be on or after the day the plan starts, "
+                f"{plan.starts_on:%-d %B %Y}"
+            )
+        return review_date
+
+    def action_fields(self) -> dict:
+        """The cleaned values in the shape the services take."""
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "lead_partners": data["lead_partners"],
+            "indicators": data["indicators"],
+            "aim": data.get("aim"),
+            "element": data["element"],
+            "baseline_data": data["baseline_data"],
+            "review_date": data["review_date"],
+            "funding_stream": data["funding_stream"],
+            "status": data["status"],
+            "rag": data["rag"],
+        }
+
+
+def initial_for_action(action: Action) -> dict:
+    return {
+        "text": action.text,
+        "lead_partners": lead_partners_text(list(action.lead_partners.all())),
+        "indicators": indicators_text(list(action.indicators.all())),
+        "aim": action.aim_id,
+        "element": action.element,
+        "baseline_data": action.baseline_data,
+        "review_date": action.review_date,
+        "funding_stream": action.funding_stream,
+        "status": action.status,
+        "rag": action.rag,
+        "version": action.version,
+    }
+
+
+class ProgressUpdateForm(_GdsForm):
+    reported_on = DateInputField(label="Date of the update", require_all_fields=False)
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=Action.Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a RAG rating: red, amber or green",
+            "invalid_choice": "Choose red, amber or green",
+        },
+    )
+    note = forms.CharField(
+        label="Progress made",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX,
+        error_messages={
+            "required": "Say what progress has been made",
+            "max_length": _too_long("The progress note", LONG_TEXT_MAX),
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reported_on"].error_messages.update(
+            {
+                "required": "Enter the date of the update",
+                "incomplete": "Enter the date of the update as a day, month and year",
+                "invalid": "Enter the date of the update as a real date",
+            }
+        )
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError("Say what progress has been made")
+        return note
+
+
+class PriorityForm(_GdsForm):
+    title = forms.CharField(
+        label="Priority",
+        max_length=200,
+        error_messages={
+            "required": "Enter the priority's title",
+            "max_length": _too_long("The priority's title", 200),
+        },
+    )
+    background = forms.CharField(
+        label="Background (optional)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+        error_messages={"max_length": _too_long("The background", 20000)},
+    )
+    aim = forms.CharField(
+        label="Aim or objective (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": _too_long("The aim or objective", LONG_TEXT_MAX)},
+    )
+    measuring_performance = forms.CharField(
+        label="Measuring our performance (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": _too_long("Measuring our performance", LONG_TEXT_MAX)},
+    )
+    measuring_difficulties = forms.CharField(
+        label="Difficulties in measuring (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": _too_long("Difficulties in measuring", LONG_TEXT_MAX)},
+    )
+    aims = forms.CharField(
+        label="Aims (optional)",
+        help_text="One aim a line, in order. Leave empty if the priority has a single aim "
+        "or objective above.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": _too_long("The aims", LONG_TEXT_MAX)},
+    )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Enter the priority's title")
+        return title
+
+    def clean_aims(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["aims"].splitlines() if line.strip()]
+
+
+def initial_for_priority(priority: Priority) -> dict:
+    return {
+        "title": priority.title,
+        "background": priority.background,
+        "aim": priority.aim,
+        "measuring_performance": priority.measuring_performance,
+        "measuring_difficulties": priority.measuring_difficulties,
+        "aims": "\n".join(aim.title for aim in priority.aims.all()),
+    }
+
+
+def suggest_partner_names(partnership: Partnership, term: str, limit: int = 8) -> list[str]:
+    key = _name_key(term)
+    if not key:
+        return []
+    names = [name for name, _ in partner_names(partnership)]
+    starting = [n for n in names if _name_key(n).startswith(key)]
+    containing = [n for n in names if key in _name_key(n) and n not in starting]
+    return list(dict.fromkeys(starting + containing))[:limit]
+
+
+def suggest_indicators(term: str, limit: int = 8) -> list[Indicator]:
+    return list(Indicator.objects.search(term).select_related("indicator_set")[:limit])

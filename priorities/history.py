@@ -1,0 +1,114 @@
+"""Readable change history of an action, from django-simple-history's records."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from priorities.models import Action, Aim, HistoricalAction_indicators
+
+_TRACKED = [
+    "text",
+    "aim",
+    "element",
+    "baseline_data",
+    "review_date",
+    "funding_stream",
+    "status",
+    "rag",
+]
+_LABELS = {
+    "text": "Action",
+    "aim": "Aim",
+    "element": "Delivery element",
+    "baseline_data": "Baseline data",
+    "review_date": "Review date",
+    "funding_stream": "Funding stream",
+    "status": "Status",
+    "rag": "RAG rating",
+    "indicators": "Linked indicators",
+}
+_CHOICES = {
+    "element": dict(Action.Element.choices),
+    "status": dict(Action.Status.choices),
+    "rag": dict(Action.Rag.choices),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    version: int
+    changes: list[Change] = field(default_factory=list)
+
+
+def _shown(name: str, value, aims: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "(none)"
+    if name in _CHOICES:
+        return _CHOICES[name].get(value, value)
+    if name == "aim":
+        return aims.get(value, "(an aim since deleted)")
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def action_history(action: Action, since_version: int = 0) -> list[HistoryEntry]:
+    """Newest first; each entry says who changed which fields from what to what.
+
+    since_version limits the list to changes made after that version was read, which is what
+    a refused second editor needs to see.
+    """
+    records = list(action.history.select_related("history_user").order_by("history_id"))
+    indicator_rows = HistoricalAction_indicators.objects.filter(
+        history__in=[r.history_id for r in records]
+    ).select_related("indicator")
+    codes: dict[int, list[str]] = {}
+    for row in indicator_rows:
+        codes.setdefault(row.history_id, []).append(row.indicator.code)
+    aim_ids = {r.aim_id for r in records if r.aim_id}
+    aims = dict(Aim.objects.filter(pk__in=aim_ids).values_list("pk", "title"))
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        record_codes = ", ".join(sorted(codes.get(record.history_id, []))) or "(none)"
+        changes: list[Change] = []
+        if previous is None:
+            what = "Added the action"
+        else:
+            what = "Changed the action"
+            for name in _TRACKED:
+                attname = "aim_id" if name == "aim" else name
+                before, after = getattr(previous[0], attname), getattr(record, attname)
+                if before != after:
+                    changes.append(
+                        Change(_LABELS[name], _shown(name, before, aims), _shown(name, after, aims))
+                    )
+            if previous[1] != record_codes:
+                changes.append(Change(_LABELS["indicators"], previous[1], record_codes))
+            if record.status == Action.Status.REMOVED and previous[0].status != record.status:
+                what = "Removed the action"
+        previous = (record, record_codes)
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "Someone unknown",
+                what=what,
+                version=record.version,
+                changes=changes,
+            )
+        )
+    entries = [e for e in entries if e.version > since_version]
+    entries.reverse()
+    return entries

@@ -1,0 +1,217 @@
+"""Changes to priorities and actions: each one whole or not at all.
+
+History is kept by django-simple-history. Indicators are set with history paused and the
+action saved afterwards, so one edit is one history entry that lists its indicators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F, Max
+
+from indicators.models import Indicator
+from priorities.forms import LeadPartnerChoice
+from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
+
+
+class ActionChangedMeanwhile(Exception):
+    """Someone else saved the action since this person opened it."""
+
+    def __init__(self, action: Action, seen_version: int) -> None:
+        super().__init__(f"Action {action.pk} is at version {action.version}, not {seen_version}")
+        self.action = action
+        self.seen_version = seen_version
+
+
+def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice]) -> None:
+    action.lead_partners.all().delete()
+    ActionLeadPartner.objects.bulk_create(
+        ActionLeadPartner(
+            action=action,
+            order=order,
+            kind=lead.kind,
+            organisation=lead.organisation,
+            group=lead.group,
+            printed_as=lead.printed_as,
+        )
+        for order, lead in enumerate(leads, start=1)
+    )
+
+
+def _set_indicators(action: Action, indicators: list[Indicator]) -> None:
+    action.skip_history_when_saving = True
+    try:
+        action.indicators.set(indicators)
+    finally:
+        del action.skip_history_when_saving
+
+
+@transaction.atomic
+def action_create(
+    *,
+    priority: Priority,
+    user: User,
+    text: str,
+    lead_partners: list[LeadPartnerChoice],
+    indicators: list[Indicator],
+    aim: Aim | None = None,
+    element: str = "",
+    baseline_data: str = "",
+    review_date: datetime.date | None = None,
+    funding_stream: str = "",
+    status: str = Action.Status.NOT_STARTED,
+    rag: str = "",
+) -> Action:
+    """Add an action at the end of the priority's action plan."""
+    # Lock the priority so two officers adding at once do not both take the same place.
+    Priority.objects.select_for_update().filter(pk=priority.pk).first()
+    last = priority.actions.aggregate(last=Max("order"))["last"] or 0
+    action = Action(
+        priority=priority,
+        order=last + 1,
+        text=text,
+        aim=aim,
+        element=element,
+        baseline_data=baseline_data,
+        review_date=review_date,
+        funding_stream=funding_stream,
+        status=status,
+        rag=rag,
+    )
+    action.skip_history_when_saving = True
+    action.save()
+    del action.skip_history_when_saving
+    _set_lead_partners(action, lead_partners)
+    _set_indicators(action, indicators)
+    action._history_user = user
+    action.save()
+    # Saved first without history so the one entry lists the indicators; it is the creation.
+    Action.history.filter(id=action.pk).update(history_type="+")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    user: User,
+    version: int | None,
+    text: str,
+    lead_partners: list[LeadPartnerChoice],
+    indicators: list[Indicator],
+    aim: Aim | None = None,
+    element: str = "",
+    baseline_data: str = "",
+    review_date: datetime.date | None = None,
+    funding_stream: str = "",
+    status: str = Action.Status.NOT_STARTED,
+    rag: str = "",
+) -> Action:
+    """Save an edit only if nobody else has saved the action since `version` was read."""
+    claimed = Action.objects.filter(pk=action.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        action.refresh_from_db()
+        raise ActionChangedMeanwhile(action, version or 0)
+    action.version = version + 1
+    action.text = text
+    action.aim = aim
+    action.element = element
+    action.baseline_data = baseline_data
+    action.review_date = review_date
+    action.funding_stream = funding_stream
+    action.status = status
+    action.rag = rag
+    _set_lead_partners(action, lead_partners)
+    _set_indicators(action, indicators)
+    action._history_user = user
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_remove(*, action: Action, user: User) -> Action:
+    """Take the action out of the plan; an administrator can restore it in the admin."""
+    Action.objects.filter(pk=action.pk).update(version=F("version") + 1)
+    action.refresh_from_db(fields=["version"])
+    action.status = Action.Status.REMOVED
+    action._history_user = user
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_move(*, action: Action, direction: Literal["up", "down"]) -> bool:
+    """Swap the action with its neighbour; False when it is already first or last.
+
+    Orders are unique within a priority, so the swap parks one action on a free place first.
+    Moving is not an edit of the action's words, so it leaves the version alone.
+    """
+    siblings = Action.objects.select_for_update().filter(priority_id=action.priority_id)
+    current = list(siblings.current().order_by("order").values_list("pk", "order"))
+    position = next(i for i, (pk, _) in enumerate(current) if pk == action.pk)
+    neighbour = position - 1 if direction == "up" else position + 1
+    if not 0 <= neighbour < len(current):
+        return False
+    (pk_a, order_a), (pk_b, order_b) = current[position], current[neighbour]
+    parking = (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
+    Action.objects.filter(pk=pk_a).update(order=parking)
+    Action.objects.filter(pk=pk_b).update(order=order_a)
+    Action.objects.filter(pk=pk_a).update(order=order_b)
+    return True
+
+
+@transaction.atomic
+def progress_record(
+    *, action: Action, user: User, reported_on: datetime.date, rag: str, note: str
+) -> ProgressUpdate:
+    """Record progress; the latest update's rating becomes the action's RAG rating."""
+    update = ProgressUpdate.objects.create(
+        action=action, reported_on=reported_on, rag=rag, note=note, author=user
+    )
+    latest = action.progress_updates.order_by("-reported_on", "-created_at").first()
+    if latest == update and action.rag != rag:
+        Action.objects.filter(pk=action.pk).update(version=F("version") + 1)
+        action.refresh_from_db(fields=["version"])
+        action.rag = rag
+        action._history_user = user
+        action.save()
+    return update
+
+
+@transaction.atomic
+def priority_update(
+    *,
+    priority: Priority,
+    user: User,
+    title: str,
+    background: str,
+    aim: str,
+    measuring_performance: str,
+    measuring_difficulties: str,
+    aims: list[str],
+) -> Priority:
+    """Save a priority's words and its aims; aims keep their baseline data by position."""
+    priority.title = title
+    priority.background = background
+    priority.aim = aim
+    priority.measuring_performance = measuring_performance
+    priority.measuring_difficulties = measuring_difficulties
+    priority._history_user = user
+    priority.save()
+    existing = list(priority.aims.order_by("order"))
+    for extra in existing[len(aims) :]:
+        extra.delete()
+    # Park the kept aims beyond any order in use, then number them 1, 2, 3...
+    offset = max([a.order for a in existing] + [len(aims)]) + 1
+    for index, kept in enumerate(existing[: len(aims)]):
+        Aim.objects.filter(pk=kept.pk).update(order=offset + index)
+    for index, title_text in enumerate(aims, start=1):
+        if index <= len(existing):
+            Aim.objects.filter(pk=existing[index - 1].pk).update(order=index, title=title_text)
+        else:
+            Aim.objects.create(priority=priority, order=index, title=title_text)
+    return priority

@@ -1,0 +1,773 @@
+"""The admin in which a support officer sets up a partnership and writes a plan alone.
+
+Every registered model's pages are walked, so a model registered later without a working admin
+fails here. Bad input is posted as the browser would post it and must come back as a message on
+the page with nothing saved, never a server error.
+"""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group as AuthGroup
+from django.db import connection
+from django.forms import MultiWidget
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from indicators.models import (
+    Indicator,
+    IndicatorSet,
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+)
+from plans.models import (
+    BudgetLine,
+    District,
+    GlossaryTerm,
+    Group,
+    Membership,
+    Plan,
+    PublishedCopy,
+    RelatedStrategy,
+    Section,
+)
+from priorities.models import (
+    REVIEW_DUE_SOON_DAYS,
+    Action,
+    ActionLeadPartner,
+    Aim,
+    Priority,
+    ProgressUpdate,
+)
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def _label(model) -> str:
+    return model._meta.label
+
+
+def _url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Every test makes users; the real hasher's cost is for attackers, not for this suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def support(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def district(partnership) -> District:
+    return District.objects.create(partnership=partnership, name="Carlisle", order=1)
+
+
+@pytest.fixture
+def target_row(plan, district) -> LocalTarget:
+    measure = LocalTargetMeasure.objects.create(plan=plan, order=1, name="Robbery")
+    return LocalTarget.objects.create(measure=measure, district=district, order=1)
+
+
+@pytest.fixture
+def one_of_each(action, editor, superuser, plan, priority, partnership, target_row):
+    """At least one object of every registered model, for its change page."""
+    GlossaryTerm.objects.create(partnership=partnership, term="ASB", meaning="Anti-social")
+    Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
+    RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
+    BudgetLine.objects.create(
+        plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
+    )
+    Aim.objects.create(priority=priority, order=1, title="Fewer disputes")
+    ProgressUpdate.objects.create(
+        action=action,
+        reported_on=datetime.date(2010, 7, 1),
+        rag=Action.Rag.GREEN,
+        note="Mediation service commissioned.",
+        author=superuser,
+    )
+    LocalTargetValue.objects.create(
+        target=target_row, year=2008, value=Decimal("40"), is_baseline=True
+    )
+    AuthGroup.objects.create(name="Support officers")
+    PublishedCopy.objects.create(
+        plan=plan,
+        published_at=timezone.now(),
+        published_by=superuser,
+        html="<h1>Partnership Plan</h1>",
+        html_sha256="0" * 64,
+        pdf=b"%PDF-1.7",
+        pdf_sha256="1" * 64,
+        large_print_pdf=b"%PDF-1.7",
+        large_print_pdf_sha256="2" * 64,
+    )
+
+
+def _form_data(response) -> dict:
+    """What the browser sends back for a page as loaded: every field and inline row."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(bound.field.widget, MultiWidget):
+                parts = value if isinstance(value, list) else bound.field.widget.decompress(value)
+                for index, part in enumerate(parts):
+                    data[f"{bound.html_name}_{index}"] = part
+                continue
+            data[bound.html_name] = value
+    return data
+
+
+def _add_rows(data: dict, prefix: str, *rows: dict) -> dict:
+    """Fill in new inline rows as the "Add another" link would."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for offset, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{prefix}-{total + offset}-{name}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = total + len(rows)
+    return data
+
+
+def _shows(response, message: str) -> bool:
+    return escape(message) in response.content.decode()
+
+
+# Every registered model's pages
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_changelist_of_every_registered_model_loads(support, one_of_each, model):
+    response = support.get(_url(model, "changelist"))
+
+    assert response.status_code == 200
+
+
+def test_every_model_of_cspplan_is_in_the_admin():
+    models = [
+        model
+        for app in ("plans", "priorities", "indicators")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+    assert [_label(model) for model in models if model not in admin.site._registry] == []
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_add_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
+    may_add = admin.site._registry[model].has_add_permission(SimpleNamespace(user=superuser))
+
+    response = support.get(_url(model, "add"))
+
+    assert response.status_code == (200 if may_add else 403)
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_change_page_of_every_registered_model_loads(support, one_of_each, model):
+    obj = model._default_manager.first()
+    assert obj is not None, f"Make a {_label(model)} in the one_of_each fixture."
+
+    response = support.get(_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [Plan, Section, Priority, Action], ids=_label)
+def test_history_page_of_every_model_with_history_loads(support, one_of_each, model):
+    obj = model._default_manager.first()
+
+    response = support.get(_url(model, "history", obj.pk))
+
+    assert response.status_code == 200
+
+
+def test_support_officer_recovers_a_deleted_action_from_its_history(support, action):
+    action_id, text = action.pk, action.text
+    action.delete()
+    record = Action.history.filter(id=action_id, history_type="+").get()
+    revert_url = reverse(
+        "admin:priorities_action_simple_history", args=[action_id, record.history_id]
+    )
+
+    response = support.post(revert_url, _form_data(support.get(revert_url)))
+
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action_id).text == text
+
+
+def test_reverting_an_action_to_an_earlier_version_keeps_its_version_rising(support, action):
+    first = action.history.earliest()
+    Action.objects.filter(pk=action.pk).update(text="Changed by an editor.", version=5)
+    revert_url = reverse(
+        "admin:priorities_action_simple_history", args=[action.pk, first.history_id]
+    )
+
+    response = support.post(revert_url, _form_data(support.get(revert_url)))
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.text, action.version) == (first.text, 6)
+
+
+def test_recovering_an_action_whose_priority_was_deleted_asks_for_a_priority(support, action):
+    action_id = action.pk
+    action.priority.delete()
+    record = Action.history.get(id=action_id, history_type="-")
+    revert_url = reverse(
+        "admin:priorities_action_simple_history", args=[action_id, record.history_id]
+    )
+
+    response = support.post(revert_url, _form_data(support.get(revert_url)))
+
+    assert response.status_code == 200
+    assert _shows(response, "Its priority has been deleted since.")
+    assert not Action.objects.filter(pk=action_id).exists()
+
+
+def test_deleted_actions_are_listed_with_a_link_to_recover_each(support, action):
+    action_id, text = action.pk, action.text
+    action.delete()
+    record = Action.history.get(id=action_id, history_type="-")
+
+    response = support.get(_url(Action, "deleted"))
+
+    assert _shows(response, text)
+    assert _shows(
+        response,
+        reverse("admin:priorities_action_simple_history", args=[action_id, record.history_id]),
+    )
+
+
+def test_deleted_list_leaves_out_objects_that_were_recovered(support, priority):
+    priority_id = priority.pk
+    priority.delete()
+    Priority.history.get(id=priority_id, history_type="-").instance.save()
+
+    response = support.get(_url(Priority, "deleted"))
+
+    assert response.context["deletions"] == []
+
+
+def test_a_published_copy_cannot_be_changed_in_the_admin(support, one_of_each):
+    copy = PublishedCopy.objects.get()
+
+    response = support.post(_url(PublishedCopy, "change", copy.pk), {"html_sha256": "f" * 64})
+
+    assert response.status_code == 403
+    copy.refresh_from_db()
+    assert copy.html_sha256 == "0" * 64
+
+
+def test_someone_who_is_not_staff_is_sent_to_the_admin_sign_in(client, editor):
+    client.force_login(editor)
+
+    response = client.get(_url(Plan, "changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_support_officer_gives_a_person_a_role_from_the_user_page(support, partnership, viewer):
+    Membership.objects.filter(user=viewer).delete()
+    page = support.get(_url(type(viewer), "change", viewer.pk))
+    data = _add_rows(
+        _form_data(page),
+        "memberships",
+        {"partnership": partnership.pk, "role": Membership.Role.REVIEWER},
+    )
+
+    response = support.post(_url(type(viewer), "change", viewer.pk), data)
+
+    assert response.status_code == 302
+    assert viewer.memberships.get().role == Membership.Role.REVIEWER
+
+
+# Lists that do not run a query per row
+
+
+def _queries_to_open(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_actions_list_runs_as_many_queries_for_many_actions_as_for_one(
+    support, action, task_group, council
+):
+    one = _queries_to_open(support, _url(Action, "changelist"))
+    for order in range(2, 12):
+        more = Action.objects.create(priority=action.priority, order=order, text=f"Action {order}")
+        ActionLeadPartner.objects.create(
+            action=more, order=1, kind=ActionLeadPartner.Kind.GROUP, group=task_group
+        )
+        ActionLeadPartner.objects.create(
+            action=more, order=2, kind=ActionLeadPartner.Kind.ORGANISATION, organisation=council
+        )
+        ActionLeadPartner.objects.create(
+            action=more, order=3, kind=ActionLeadPartner.Kind.PARTNERSHIP
+        )
+
+    assert _queries_to_open(support, _url(Action, "changelist")) == one
+
+
+def test_plan_page_runs_as_many_queries_for_many_priorities_as_for_one(support, priority):
+    url = _url(Plan, "change", priority.plan_id)
+    one = _queries_to_open(support, url)
+    for order in range(2, 12):
+        Priority.objects.create(
+            plan=priority.plan,
+            order=order,
+            title=f"Priority {order}",
+            task_group=priority.task_group,
+        )
+        Section.objects.create(plan=priority.plan, order=order, title=f"Section {order}")
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_priority_page_runs_as_many_queries_for_many_actions_as_for_one(support, action):
+    url = _url(Priority, "change", action.priority_id)
+    Aim.objects.create(priority=action.priority, order=1, title="Fewer disputes")
+    one = _queries_to_open(support, url)
+    for order in range(2, 12):
+        Action.objects.create(priority=action.priority, order=order, text=f"Action {order}")
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_plan_page_offers_only_its_partnerships_groups_as_task_groups(
+    support, priority, other_partnership
+):
+    Group.objects.create(partnership=other_partnership, name="Violence Task Group", kind="task")
+
+    response = support.get(_url(Plan, "change", priority.plan_id))
+
+    [priorities] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Priority
+    ]
+    offered = priorities.forms[0].fields["task_group"]
+    assert [label for value, label in offered.choices if value] == [priority.task_group.name]
+
+
+def test_actions_list_names_each_actions_lead_partners_in_order(support, action, task_group):
+    ActionLeadPartner.objects.create(
+        action=action, order=2, kind=ActionLeadPartner.Kind.GROUP, group=task_group
+    )
+
+    response = support.get(_url(Action, "changelist"))
+
+    assert _shows(response, f"Cumbria Police / {task_group.name}")
+
+
+# The review-date filter
+
+
+@pytest.fixture
+def actions_by_review_date(priority) -> dict[str, Action]:
+    today = timezone.localdate()
+    dates = {
+        "overdue": today - datetime.timedelta(days=1),
+        "due today": today,
+        "due soon": today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS),
+        "later": today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS + 1),
+        "none": None,
+    }
+    actions = {
+        name: Action.objects.create(priority=priority, order=order, text=name, review_date=date)
+        for order, (name, date) in enumerate(dates.items(), start=1)
+    }
+    actions["removed"] = Action.objects.create(
+        priority=priority,
+        order=99,
+        text="removed",
+        review_date=today - datetime.timedelta(days=3),
+        status=Action.Status.REMOVED,
+    )
+    return actions
+
+
+def _listed_actions(client, review: str) -> set[str]:
+    response = client.get(_url(Action, "changelist"), {"review": review})
+    assert response.status_code == 200
+    return {action.text for action in response.context["cl"].result_list}
+
+
+def test_review_filter_overdue_lists_current_actions_past_their_review_date(
+    support, actions_by_review_date
+):
+    assert _listed_actions(support, "overdue") == {"overdue"}
+
+
+def test_review_filter_due_soon_lists_actions_due_from_today_for_30_days(
+    support, actions_by_review_date
+):
+    assert _listed_actions(support, "due_soon") == {"due today", "due soon"}
+
+
+def test_review_filter_none_lists_current_actions_without_a_review_date(
+    support, actions_by_review_date
+):
+    assert _listed_actions(support, "none") == {"none"}
+
+
+# Indicator autocomplete
+
+
+def _indicators_offered(client, term: str) -> list[str]:
+    """What the indicators box of an action offers as the support officer types."""
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "priorities",
+            "model_name": "action",
+            "field_name": "indicators",
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+@pytest.mark.parametrize("term", ["NI17", "ni 17", "17", "NI 17"])
+def test_indicator_autocomplete_finds_ni_17_however_it_is_typed(support, action, term):
+    assert _indicators_offered(support, term) == ["NI 17 Perceptions of anti-social behaviour"]
+
+
+def test_indicator_autocomplete_finds_a_word_of_the_title(support, action):
+    assert _indicators_offered(support, "drunk") == [
+        "NI 41 Perceptions of drunk or rowdy behaviour as a problem"
+    ]
+
+
+def test_indicator_list_search_finds_a_code_typed_without_its_space(support, national_indicators):
+    response = support.get(_url(Indicator, "changelist"), {"q": "ni17"})
+
+    assert [indicator.code for indicator in response.context["cl"].result_list] == ["NI 17"]
+
+
+def test_indicator_set_list_links_to_the_sets_indicators(support, national_indicators):
+    response = support.get(_url(IndicatorSet, "changelist"))
+
+    link = f"{_url(Indicator, 'changelist')}?indicator_set__id__exact={national_indicators.pk}"
+    assert f'<a href="{link}">3</a>' in response.content.decode()
+
+
+# Bad input comes back as a message with nothing saved
+
+
+def test_two_new_lead_partners_in_the_same_place_are_refused(support, action, council, task_group):
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "lead_partners",
+        {"order": 2, "kind": "organisation", "organisation": council.pk},
+        {"order": 2, "kind": "group", "group": task_group.pk},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Please correct the duplicate data for order")
+    assert action.lead_partners.count() == 1
+
+
+def test_a_lead_partner_in_a_place_already_taken_is_refused(support, action, council):
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "lead_partners",
+        {"order": 1, "kind": "organisation", "organisation": council.pk},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Another lead partner of this action has that place.")
+    assert action.lead_partners.count() == 1
+
+
+def test_an_organisation_lead_without_an_organisation_is_refused(support, action):
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "lead_partners",
+        {"order": 2, "kind": "organisation"},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Choose an organisation for an organisation lead")
+    assert action.lead_partners.count() == 1
+
+
+def test_two_sections_in_the_same_place_are_refused(support, plan):
+    data = _add_rows(
+        _form_data(support.get(_url(Plan, "change", plan.pk))),
+        "sections",
+        {"order": 1, "kind": "foreword", "placement": "before", "title": "Foreword"},
+        {"order": 1, "kind": "introduction", "placement": "before", "title": "Introduction"},
+    )
+
+    response = support.post(_url(Plan, "change", plan.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Please correct the duplicate data for order")
+    assert not plan.sections.exists()
+
+
+def test_a_negative_budget_amount_is_refused(support, plan):
+    data = _add_rows(
+        _form_data(support.get(_url(Plan, "change", plan.pk))),
+        "budget_lines",
+        {"order": 1, "year": 2010, "project": "Mediation", "amount": "-5.00"},
+    )
+
+    response = support.post(_url(Plan, "change", plan.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "The amount cannot be negative.")
+    assert not plan.budget_lines.exists()
+
+
+def test_a_plan_ending_before_it_starts_is_refused(support, partnership):
+    data = _form_data(support.get(_url(Plan, "add")))
+    data.update(
+        partnership=partnership.pk,
+        title="Partnership Plan",
+        slug="2011-12",
+        status="draft",
+        start_year=2011,
+        end_year=2010,
+    )
+
+    response = support.post(_url(Plan, "add"), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "The end year cannot be before the start year.")
+    assert not Plan.objects.exists()
+
+
+def test_moving_a_plans_start_past_an_actions_review_date_is_refused(support, action):
+    plan = action.priority.plan
+    data = _form_data(support.get(_url(Plan, "change", plan.pk)))
+    data.update(start_year=2011, end_year=2012)
+
+    response = support.post(_url(Plan, "change", plan.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "1 action(s) of this plan have a review date before 1 April 2011.")
+    plan.refresh_from_db()
+    assert plan.start_year == 2010
+
+
+def test_a_duplicate_indicator_code_typed_differently_is_refused(support, national_indicators):
+    data = _form_data(support.get(_url(Indicator, "add")))
+    data.update(indicator_set=national_indicators.pk, code="NI17", title="Again")
+
+    response = support.post(_url(Indicator, "add"), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "This set already has an indicator with that code: NI 17.")
+    assert Indicator.objects.lookup("NI17").count() == 1
+
+
+def test_a_second_baseline_year_on_a_target_row_is_refused(support, target_row):
+    LocalTargetValue.objects.create(target=target_row, year=2008, value=40, is_baseline=True)
+    data = _add_rows(
+        _form_data(support.get(_url(LocalTarget, "change", target_row.pk))),
+        "values",
+        {"year": 2009, "value": "38", "is_baseline": "on"},
+    )
+
+    response = support.post(_url(LocalTarget, "change", target_row.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Only one year of a row can be the baseline.")
+    assert list(target_row.values.values_list("year", flat=True)) == [2008]
+
+
+def test_two_new_baseline_years_on_a_target_row_are_refused(support, target_row):
+    data = _add_rows(
+        _form_data(support.get(_url(LocalTarget, "change", target_row.pk))),
+        "values",
+        {"year": 2008, "value": "40", "is_baseline": "on"},
+        {"year": 2009, "value": "38", "is_baseline": "on"},
+    )
+
+    response = support.post(_url(LocalTarget, "change", target_row.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Only one year of a row can be the baseline.")
+    assert not target_row.values.exists()
+
+
+def test_two_new_total_rows_for_a_measure_are_refused(support, target_row):
+    measure = target_row.measure
+    data = _add_rows(
+        _form_data(support.get(_url(LocalTargetMeasure, "change", measure.pk))),
+        "rows",
+        {"order": 2},
+        {"order": 3},
+    )
+
+    response = support.post(_url(LocalTargetMeasure, "change", measure.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "This measure already has a total row.")
+    assert measure.rows.count() == 1
+
+
+def test_a_review_date_before_the_plan_starts_is_refused(support, action):
+    data = _form_data(support.get(_url(Action, "change", action.pk)))
+    data["review_date"] = "2010-03-31"
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "The review date must be on or after the plan starts (1 April 2010).")
+    action.refresh_from_db()
+    assert action.review_date == datetime.date(2010, 9, 30)
+
+
+def test_a_review_date_before_the_plan_starts_is_refused_on_a_new_priority(support, plan):
+    data = _form_data(support.get(_url(Priority, "add")))
+    data.update(plan=plan.pk, order=2, title="Domestic Abuse")
+    data = _add_rows(
+        data,
+        "actions",
+        {"order": 1, "text": "Fund an IDVA.", "status": "not_started", "review_date": "2009-06-30"},
+    )
+
+    response = support.post(_url(Priority, "add"), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "The review date must be on or after the plan starts (1 April 2010).")
+    assert not Priority.objects.filter(title="Domestic Abuse").exists()
+
+
+def test_moving_a_priority_to_a_plan_starting_after_its_review_dates_is_refused(
+    support, action, partnership
+):
+    later = Plan.objects.create(
+        partnership=partnership, title="Plan", slug="2011-12", start_year=2011, end_year=2012
+    )
+    priority = action.priority
+    data = _form_data(support.get(_url(Priority, "change", priority.pk)))
+    data["plan"] = later.pk
+
+    response = support.post(_url(Priority, "change", priority.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "1 action(s) of this priority have a review date before that plan")
+    priority.refresh_from_db()
+    assert priority.plan_id == action.priority.plan_id
+
+
+def test_a_task_group_of_another_partnership_is_refused_for_a_priority(
+    support, priority, other_partnership
+):
+    stranger = Group.objects.create(
+        partnership=other_partnership, name="Violence Task Group", kind=Group.Kind.TASK
+    )
+    data = _form_data(support.get(_url(Priority, "change", priority.pk)))
+    data["task_group"] = stranger.pk
+
+    response = support.post(_url(Priority, "change", priority.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Choose a task group of the plan's own partnership.")
+    priority.refresh_from_db()
+    assert priority.task_group.partnership == priority.plan.partnership
+
+
+def test_a_lead_group_of_another_partnership_is_refused(support, action, other_partnership):
+    stranger = Group.objects.create(
+        partnership=other_partnership, name="Violence Task Group", kind=Group.Kind.TASK
+    )
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "lead_partners",
+        {"order": 2, "kind": "group", "group": stranger.pk},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Choose a group of the action's own partnership.")
+    assert action.lead_partners.count() == 1
+
+
+def test_an_editors_task_group_must_be_of_their_partnership(support, editor, other_partnership):
+    stranger = Group.objects.create(
+        partnership=other_partnership, name="Violence Task Group", kind=Group.Kind.TASK
+    )
+    membership = editor.memberships.get()
+    data = _form_data(support.get(_url(Membership, "change", membership.pk)))
+    data["task_groups"] = [stranger.pk]
+
+    response = support.post(_url(Membership, "change", membership.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Choose task groups of CDRP only, not Violence Task Group.")
+    assert list(membership.task_groups.values_list("partnership", flat=True)) == [
+        membership.partnership_id
+    ]
+
+
+def test_an_action_changed_meanwhile_is_not_overwritten(support, action):
+    data = _form_data(support.get(_url(Action, "change", action.pk)))
+    Action.objects.filter(pk=action.pk).update(text="Changed by an editor.", version=2)
+    data["text"] = "Changed in the admin."
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "Someone else changed this action since you opened it.")
+    action.refresh_from_db()
+    assert action.text == "Changed by an editor."
+
+
+def test_saving_an_action_in_the_admin_raises_its_version(support, action):
+    data = _form_data(support.get(_url(Action, "change", action.pk)))
+    data["status"] = Action.Status.IN_PROGRESS
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.version) == (Action.Status.IN_PROGRESS, 2)
+
+
+def test_a_progress_update_added_in_the_admin_is_signed_by_the_support_officer(
+    support, superuser, action
+):
+    data = _add_rows(
+        _form_data(support.get(_url(Action, "change", action.pk))),
+        "progress_updates",
+        {"reported_on": "2010-07-01", "rag": "green", "note": "Commissioned."},
+    )
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302
+    assert action.progress_updates.get().author == superuser
