@@ -97,6 +97,10 @@ def priority_change_refusal(access: Access, priority: Priority) -> str | None:
         return plan_refusal
     if access.may_change_priority(priority):
         return None
+    return _role_refusal(access)
+
+
+def _role_refusal(access: Access) -> str:
     if access.membership and access.membership.role == Membership.Role.EDITOR:
         return (
             "You can only change the action plans of your own task groups. Ask a partnership "
@@ -106,6 +110,22 @@ def priority_change_refusal(access: Access, priority: Priority) -> str | None:
         "Your role in this partnership lets you read its plans but not change them. Ask a "
         "partnership administrator if you need to."
     )
+
+
+def progress_refusal(access: Access, priority: Priority) -> str | None:
+    """Why this person may not record progress on this priority's actions, or None.
+
+    Progress follows the plan through its year, so it is recorded on a published plan as
+    well as on drafts; only a superseded plan is closed, its successor carries the work on.
+    """
+    if priority.plan.status == Plan.Status.SUPERSEDED:
+        return (
+            f"“{priority.plan.title}” ({priority.plan.period_label}) has been superseded. Record "
+            "progress on the plan that replaced it."
+        )
+    if access.may_change_priority(priority):
+        return None
+    return _role_refusal(access)
 
 
 def _check(request: HttpRequest, partnership_id: int) -> Access:

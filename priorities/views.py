@@ -6,8 +6,6 @@ lookup; htmx requests go through the same views and the same checks.
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -23,6 +21,7 @@ from plans.permissions import (
     get_plan_for_user,
     get_priority_for_user,
     lead_partners_prefetch,
+    progress_refusal,
 )
 from priorities import services
 from priorities.filters import ActionFilter
@@ -37,21 +36,6 @@ from priorities.forms import (
 )
 from priorities.history import action_history
 from priorities.models import Action, Priority
-
-
-def refusals_explained(view):
-    """Show a refused change as a page that says why, rather than a bare 403."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ChangeRefused as refusal:
-            return render(
-                request, "priorities/refused.html", {"reason": refusal.reason}, status=403
-            )
-
-    return wrapper
 
 
 def _action_plan_url(priority: Priority) -> str:
@@ -115,7 +99,6 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@refusals_explained
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
     form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
@@ -132,7 +115,6 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@refusals_explained
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
     form = ActionForm(request.POST or None, priority=priority)
@@ -155,7 +137,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
     priority = action.priority
     updates = action.progress_updates.select_related("author")
-    can_change = priority.change_refusal is None and action.status != Action.Status.REMOVED
+    is_current = action.status != Action.Status.REMOVED
+    can_change = priority.change_refusal is None and is_current
+    can_record_progress = progress_refusal(priority.access, priority) is None and is_current
     return render(
         request,
         "priorities/action_detail.html",
@@ -167,14 +151,13 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": updates,
             "history": action_history(action),
             "can_change": can_change,
-            "progress_form": ProgressUpdateForm() if can_change else None,
+            "progress_form": ProgressUpdateForm() if can_record_progress else None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@refusals_explained
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
     priority = action.priority
@@ -217,7 +200,6 @@ def _conflict(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@refusals_explained
 def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
     priority = action.priority
@@ -237,7 +219,6 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@refusals_explained
 def action_move(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
     direction = request.POST.get("direction")
@@ -254,9 +235,15 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@refusals_explained
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request, pk, write=True)
+    action = get_action_for_user(request, pk)
+    if action.status == Action.Status.REMOVED:
+        raise ChangeRefused(
+            "This action has been removed. A partnership administrator can bring it back."
+        )
+    refusal = progress_refusal(action.priority.access, action.priority)
+    if refusal:
+        raise ChangeRefused(refusal)
     form = ProgressUpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.progress_record(action=action, user=request.user, **form.cleaned_data)

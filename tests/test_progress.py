@@ -202,10 +202,34 @@ def test_outsider_cannot_record_progress(client, outsider, action):
     assert client.post(_progress_url(action), _update()).status_code == 404
 
 
-def test_progress_cannot_be_recorded_on_a_plan_in_review(client, administrator, action):
-    Plan.objects.filter(pk=action.priority.plan_id).update(status=Plan.Status.IN_REVIEW)
+def test_editor_records_progress_on_a_published_plan(client, editor, action):
+    Plan.objects.filter(pk=action.priority.plan_id).update(status=Plan.Status.PUBLISHED)
+    client.force_login(editor)
+
+    response = client.post(_progress_url(action), _update())
+
+    assert response.status_code == 302
+    assert action.progress_updates.get().author == editor
+
+
+def test_action_page_of_a_published_plan_offers_the_progress_form(client, editor, action):
+    Plan.objects.filter(pk=action.priority.plan_id).update(status=Plan.Status.PUBLISHED)
+    client.force_login(editor)
+
+    response = client.get(reverse("priorities:action", args=[action.pk]))
+
+    assert response.context["progress_form"] is not None
+    assert not response.context["can_change"]
+
+
+def test_progress_cannot_be_recorded_on_a_superseded_plan(client, administrator, action):
+    Plan.objects.filter(pk=action.priority.plan_id).update(status=Plan.Status.SUPERSEDED)
     client.force_login(administrator)
-    assert client.post(_progress_url(action), _update()).status_code == 403
+
+    response = client.post(_progress_url(action), _update())
+
+    assert response.status_code == 403
+    assert "superseded" in response.text
     assert not action.progress_updates.exists()
 
 
