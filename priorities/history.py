@@ -49,6 +49,7 @@ class HistoryEntry:
     what: str
     version: int
     changes: list[Change] = field(default_factory=list)
+    note: str = ""
 
 
 def _shown(name: str, value, aims: dict[int, str]) -> str:
@@ -107,6 +108,7 @@ def action_history(action: Action, since_version: int = 0) -> list[HistoryEntry]
                 what=what,
                 version=record.version,
                 changes=changes,
+                note=record.history_change_reason or "",
             )
         )
     entries = [e for e in entries if e.version > since_version]

@@ -42,6 +42,13 @@ def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice]) -> None:
     )
 
 
+def _lead_partner_names(action: Action) -> str:
+    leads = ActionLeadPartner.objects.filter(action=action).select_related(
+        "organisation", "group", "action__priority__plan__partnership"
+    )
+    return " / ".join(lead.name for lead in leads)
+
+
 def _set_indicators(action: Action, indicators: list[Indicator]) -> None:
     action.skip_history_when_saving = True
     try:
@@ -125,7 +132,12 @@ def action_update(
     action.funding_stream = funding_stream
     action.status = status
     action.rag = rag
+    before = _lead_partner_names(action)
     _set_lead_partners(action, lead_partners)
+    after = _lead_partner_names(action)
+    if before != after:
+        # Lead partners are rows of their own; the action's history notes the change in words.
+        action._change_reason = f"Lead partners: {before or '(none)'} → {after or '(none)'}"
     _set_indicators(action, indicators)
     action._history_user = user
     action.save()

@@ -87,6 +87,28 @@ def test_action_page_history_shows_indicator_changes(client, editor, action):
     assert changes["Linked indicators"] == ("NI 17, NI 21", "NI 41")
 
 
+def test_action_page_history_notes_a_change_of_lead_partners(client, editor, action):
+    client.force_login(editor)
+    client.post(
+        reverse("priorities:action_edit", args=[action.pk]),
+        {
+            "text": action.text,
+            "lead_partners": "Cumbria Police / CDRP",
+            "indicators": "NI17, NI21",
+            "status": "not_started",
+            "version": "1",
+        },
+    )
+
+    response = client.get(reverse("priorities:action", args=[action.pk]))
+
+    assert (
+        response.context["history"][0].note
+        == "Lead partners: Cumbria Police → Cumbria Police / CDRP"
+    )
+    assert "Lead partners: Cumbria Police → Cumbria Police / CDRP" in response.text
+
+
 def test_action_page_offers_the_progress_form_to_the_editor(client, editor, action):
     client.force_login(editor)
     response = client.get(reverse("priorities:action", args=[action.pk]))
