@@ -131,7 +131,22 @@ class GroupAdminForm(forms.ModelForm):
         reports_to = cleaned_data.get("reports_to")
         if partnership and reports_to and reports_to.partnership_id != partnership.pk:
             self.add_error("reports_to", "Choose a group of the same partnership.")
+        elif reports_to and self.instance.pk and self._reports_to_itself(reports_to):
+            # Django skips the model's check here (it names the primary key, not on the form).
+            self.add_error(
+                "reports_to", "A group cannot report to itself, directly or through another group."
+            )
         return cleaned_data
+
+    def _reports_to_itself(self, reports_to: Group) -> bool:
+        seen: set[int] = set()
+        group: Group | None = reports_to
+        while group is not None and group.pk not in seen:
+            if group.pk == self.instance.pk:
+                return True
+            seen.add(group.pk)
+            group = group.reports_to
+        return False
 
 
 @admin.register(Group)

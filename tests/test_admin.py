@@ -192,6 +192,28 @@ def test_change_page_of_every_registered_model_loads(support, one_of_each, model
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_delete_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
+    obj = model._default_manager.first()
+    may_delete = admin.site._registry[model].has_delete_permission(
+        SimpleNamespace(user=superuser), obj
+    )
+
+    response = support.get(_url(model, "delete", obj.pk))
+
+    assert response.status_code == (200 if may_delete else 403)
+
+
+def test_deleting_an_organisation_that_leads_an_action_is_refused_with_the_reason(
+    support, action, police
+):
+    response = support.post(_url(type(police), "delete", police.pk), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert _shows(response, "would require deleting the following protected related objects")
+    assert type(police).objects.filter(pk=police.pk).exists()
+
+
 @pytest.mark.parametrize("model", [Plan, Section, Priority, Action], ids=_label)
 def test_history_page_of_every_model_with_history_loads(support, one_of_each, model):
     obj = model._default_manager.first()
@@ -715,6 +737,34 @@ def test_a_lead_group_of_another_partnership_is_refused(support, action, other_p
     assert response.status_code == 200
     assert _shows(response, "Choose a group of the action's own partnership.")
     assert action.lead_partners.count() == 1
+
+
+def test_a_group_reporting_to_itself_is_refused(support, task_group):
+    data = _form_data(support.get(_url(Group, "change", task_group.pk)))
+    data["reports_to"] = task_group.pk
+
+    response = support.post(_url(Group, "change", task_group.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "A group cannot report to itself")
+    task_group.refresh_from_db()
+    assert task_group.reports_to is None
+
+
+def test_a_group_reporting_to_a_group_that_reports_to_it_is_refused(support, task_group):
+    board = Group.objects.create(
+        partnership=task_group.partnership, name="Board", kind=Group.Kind.LEADERSHIP
+    )
+    Group.objects.filter(pk=board.pk).update(reports_to=task_group)
+    data = _form_data(support.get(_url(Group, "change", task_group.pk)))
+    data["reports_to"] = board.pk
+
+    response = support.post(_url(Group, "change", task_group.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "A group cannot report to itself, directly or through another group.")
+    task_group.refresh_from_db()
+    assert task_group.reports_to is None
 
 
 def test_an_editors_task_group_must_be_of_their_partnership(support, editor, other_partnership):
