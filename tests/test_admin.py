@@ -193,6 +193,32 @@ def test_change_page_of_every_registered_model_loads(support, one_of_each, model
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_every_change_page_saves_as_it_was_loaded(support, superuser, one_of_each, model):
+    obj = model._default_manager.first()
+    may_change = admin.site._registry[model].has_change_permission(
+        SimpleNamespace(user=superuser), obj
+    )
+    url = _url(model, "change", obj.pk)
+
+    response = support.post(url, _form_data(support.get(url)))
+
+    assert response.status_code == (302 if may_change else 403)
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_every_add_page_sent_empty_comes_back_with_errors(support, superuser, one_of_each, model):
+    may_add = admin.site._registry[model].has_add_permission(SimpleNamespace(user=superuser))
+    before = model._default_manager.count()
+    page = support.get(_url(model, "add"))
+
+    response = support.post(_url(model, "add"), _form_data(page) if may_add else {})
+
+    assert response.status_code == (200 if may_add else 403)
+    assert not may_add or response.context["errors"]
+    assert model._default_manager.count() == before
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
 def test_delete_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
     obj = model._default_manager.first()
     may_delete = admin.site._registry[model].has_delete_permission(
