@@ -335,6 +335,13 @@ def test_someone_who_is_not_staff_is_sent_to_the_admin_sign_in(client, editor):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+def test_someone_not_signed_in_is_sent_to_the_admin_sign_in(client):
+    response = client.get(_url(Action, "changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
 def test_support_officer_gives_a_person_a_role_from_the_user_page(support, partnership, viewer):
     Membership.objects.filter(user=viewer).delete()
     page = support.get(_url(type(viewer), "change", viewer.pk))
@@ -791,6 +798,20 @@ def test_a_group_reporting_to_a_group_that_reports_to_it_is_refused(support, tas
     assert _shows(response, "A group cannot report to itself, directly or through another group.")
     task_group.refresh_from_db()
     assert task_group.reports_to is None
+
+
+def test_two_roles_in_one_partnership_for_one_person_are_refused(support, partnership, viewer):
+    data = _add_rows(
+        _form_data(support.get(_url(type(viewer), "change", viewer.pk))),
+        "memberships",
+        {"partnership": partnership.pk, "role": Membership.Role.EDITOR},
+    )
+
+    response = support.post(_url(type(viewer), "change", viewer.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "This person already has a role in the partnership.")
+    assert viewer.memberships.get().role == Membership.Role.VIEWER
 
 
 def test_an_editors_task_group_must_be_of_their_partnership(support, editor, other_partnership):
