@@ -47,11 +47,26 @@ class DistrictInline(admin.TabularInline):
     fields = ["order", "name"]
 
 
+class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
+    """A partnership has a dozen or more partners: one list of organisations serves every row."""
+
+    @cached_property
+    def organisation_choices(self) -> list[tuple[int | str, str]]:
+        return [("", "---------"), *Organisation.objects.values_list("pk", "name")]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["organisation"].choices = self.organisation_choices
+
+
 class PartnershipOrganisationInline(admin.TabularInline):
     model = PartnershipOrganisation
+    formset = PartnershipOrganisationInlineFormSet
     extra = 0
     fields = ["organisation", "role"]
-    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PartnershipOrganisation]:
+        return super().get_queryset(request).select_related("organisation", "partnership")
 
 
 class GlossaryTermInline(admin.TabularInline):
@@ -220,6 +235,9 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["partnership", "role", "task_groups"]
     autocomplete_fields = ["partnership", "task_groups"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("user", "partnership")
 
 
 admin.site.unregister(User)

@@ -33,6 +33,8 @@ from plans.models import (
     GlossaryTerm,
     Group,
     Membership,
+    Organisation,
+    PartnershipOrganisation,
     Plan,
     PublishedCopy,
     RelatedStrategy,
@@ -424,6 +426,32 @@ def test_plan_page_offers_only_its_partnerships_groups_as_task_groups(
     ]
     offered = priorities.forms[0].fields["task_group"]
     assert [label for value, label in offered.choices if value] == [priority.task_group.name]
+
+
+def test_partnership_page_runs_as_many_queries_for_many_partners_as_for_one(support, plan):
+    url = _url(type(plan.partnership), "change", plan.partnership_id)
+    one = _queries_to_open(support, url)
+    for number in range(10):
+        organisation = Organisation.objects.create(name=f"Housing Association {number}")
+        PartnershipOrganisation.objects.create(
+            partnership=plan.partnership,
+            organisation=organisation,
+            role=PartnershipOrganisation.Role.CO_OPERATING_BODY,
+        )
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_measure_page_offers_the_districts_of_its_plans_partnership(
+    support, target_row, other_partnership
+):
+    District.objects.create(partnership=other_partnership, name="Allerdale", order=1)
+
+    response = support.get(_url(LocalTargetMeasure, "change", target_row.measure_id))
+
+    [rows] = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    offered = rows.forms[0].fields["district"].choices
+    assert [label for value, label in offered] == ["Total", "Carlisle"]
 
 
 def test_actions_list_names_each_actions_lead_partners_in_order(support, action, task_group):
