@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from indicators.models import (
@@ -104,15 +105,21 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 class LocalTargetInlineFormSet(BaseInlineFormSet):
+    @cached_property
+    def districts(self) -> QuerySet[District]:
+        """The plan's partnership's districts; empty for a total row, and until a plan is set."""
+        if self.instance.plan_id is None:
+            return District.objects.none()
+        return District.objects.filter(partnership__plans=self.instance.plan_id)
+
+    @cached_property
+    def district_choices(self) -> list[tuple[int | str, str]]:
+        return [("", "Total"), *((district.pk, str(district)) for district in self.districts)]
+
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
-        if "district" in form.fields:
-            plan_id = self.instance.plan_id
-            form.fields["district"].queryset = (
-                District.objects.filter(partnership__plans=plan_id)
-                if plan_id
-                else District.objects.none()
-            )
+        form.fields["district"].queryset = self.districts
+        form.fields["district"].choices = self.district_choices
 
     def clean(self) -> None:
         """Two new total rows pass each form's own check; the database would refuse them."""
@@ -134,6 +141,9 @@ class LocalTargetInline(admin.TabularInline):
     extra = 0
     fields = ["order", "district"]
     show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LocalTarget]:
+        return super().get_queryset(request).select_related("measure", "district")
 
 
 @admin.register(LocalTargetMeasure)

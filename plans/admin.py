@@ -47,11 +47,26 @@ class DistrictInline(admin.TabularInline):
     fields = ["order", "name"]
 
 
+class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
+    """A partnership has a dozen or more partners: one list of organisations serves every row."""
+
+    @cached_property
+    def organisation_choices(self) -> list[tuple[int | str, str]]:
+        return [("", "---------"), *Organisation.objects.values_list("pk", "name")]
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["organisation"].choices = self.organisation_choices
+
+
 class PartnershipOrganisationInline(admin.TabularInline):
     model = PartnershipOrganisation
+    formset = PartnershipOrganisationInlineFormSet
     extra = 0
     fields = ["organisation", "role"]
-    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PartnershipOrganisation]:
+        return super().get_queryset(request).select_related("organisation", "partnership")
 
 
 class GlossaryTermInline(admin.TabularInline):
@@ -131,7 +146,22 @@ class GroupAdminForm(forms.ModelForm):
         reports_to = cleaned_data.get("reports_to")
         if partnership and reports_to and reports_to.partnership_id != partnership.pk:
             self.add_error("reports_to", "Choose a group of the same partnership.")
+        elif reports_to and self.instance.pk and self._reports_to_itself(reports_to):
+            # Django skips the model's check here (it names the primary key, not on the form).
+            self.add_error(
+                "reports_to", "A group cannot report to itself, directly or through another group."
+            )
         return cleaned_data
+
+    def _reports_to_itself(self, reports_to: Group) -> bool:
+        seen: set[int] = set()
+        group: Group | None = reports_to
+        while group is not None and group.pk not in seen:
+            if group.pk == self.instance.pk:
+                return True
+            seen.add(group.pk)
+            group = group.reports_to
+        return False
 
 
 @admin.register(Group)
@@ -205,6 +235,9 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["partnership", "role", "task_groups"]
     autocomplete_fields = ["partnership", "task_groups"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("user", "partnership")
 
 
 admin.site.unregister(User)

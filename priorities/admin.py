@@ -247,6 +247,9 @@ class LeadPartnerInline(admin.TabularInline):
     autocomplete_fields = ["organisation", "group"]
     ordering = ["order"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ActionLeadPartner]:
+        return super().get_queryset(request).select_related("organisation", "group")
+
 
 class ProgressUpdateInline(admin.TabularInline):
     model = ProgressUpdate

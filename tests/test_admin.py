@@ -33,6 +33,8 @@ from plans.models import (
     GlossaryTerm,
     Group,
     Membership,
+    Organisation,
+    PartnershipOrganisation,
     Plan,
     PublishedCopy,
     RelatedStrategy,
@@ -192,6 +194,54 @@ def test_change_page_of_every_registered_model_loads(support, one_of_each, model
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_every_change_page_saves_as_it_was_loaded(support, superuser, one_of_each, model):
+    obj = model._default_manager.first()
+    may_change = admin.site._registry[model].has_change_permission(
+        SimpleNamespace(user=superuser), obj
+    )
+    url = _url(model, "change", obj.pk)
+
+    response = support.post(url, _form_data(support.get(url)))
+
+    assert response.status_code == (302 if may_change else 403)
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_every_add_page_sent_empty_comes_back_with_errors(support, superuser, one_of_each, model):
+    may_add = admin.site._registry[model].has_add_permission(SimpleNamespace(user=superuser))
+    before = model._default_manager.count()
+    page = support.get(_url(model, "add"))
+
+    response = support.post(_url(model, "add"), _form_data(page) if may_add else {})
+
+    assert response.status_code == (200 if may_add else 403)
+    assert not may_add or response.context["errors"]
+    assert model._default_manager.count() == before
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
+def test_delete_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
+    obj = model._default_manager.first()
+    may_delete = admin.site._registry[model].has_delete_permission(
+        SimpleNamespace(user=superuser), obj
+    )
+
+    response = support.get(_url(model, "delete", obj.pk))
+
+    assert response.status_code == (200 if may_delete else 403)
+
+
+def test_deleting_an_organisation_that_leads_an_action_is_refused_with_the_reason(
+    support, action, police
+):
+    response = support.post(_url(type(police), "delete", police.pk), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert _shows(response, "would require deleting the following protected related objects")
+    assert type(police).objects.filter(pk=police.pk).exists()
+
+
 @pytest.mark.parametrize("model", [Plan, Section, Priority, Action], ids=_label)
 def test_history_page_of_every_model_with_history_loads(support, one_of_each, model):
     obj = model._default_manager.first()
@@ -287,6 +337,13 @@ def test_someone_who_is_not_staff_is_sent_to_the_admin_sign_in(client, editor):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+def test_someone_not_signed_in_is_sent_to_the_admin_sign_in(client):
+    response = client.get(_url(Action, "changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
 def test_support_officer_gives_a_person_a_role_from_the_user_page(support, partnership, viewer):
     Membership.objects.filter(user=viewer).delete()
     page = support.get(_url(type(viewer), "change", viewer.pk))
@@ -369,6 +426,32 @@ def test_plan_page_offers_only_its_partnerships_groups_as_task_groups(
     ]
     offered = priorities.forms[0].fields["task_group"]
     assert [label for value, label in offered.choices if value] == [priority.task_group.name]
+
+
+def test_partnership_page_runs_as_many_queries_for_many_partners_as_for_one(support, plan):
+    url = _url(type(plan.partnership), "change", plan.partnership_id)
+    one = _queries_to_open(support, url)
+    for number in range(10):
+        organisation = Organisation.objects.create(name=f"Housing Association {number}")
+        PartnershipOrganisation.objects.create(
+            partnership=plan.partnership,
+            organisation=organisation,
+            role=PartnershipOrganisation.Role.CO_OPERATING_BODY,
+        )
+
+    assert _queries_to_open(support, url) <= one
+
+
+def test_measure_page_offers_the_districts_of_its_plans_partnership(
+    support, target_row, other_partnership
+):
+    District.objects.create(partnership=other_partnership, name="Allerdale", order=1)
+
+    response = support.get(_url(LocalTargetMeasure, "change", target_row.measure_id))
+
+    [rows] = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    offered = rows.forms[0].fields["district"].choices
+    assert [label for value, label in offered] == ["Total", "Carlisle"]
 
 
 def test_actions_list_names_each_actions_lead_partners_in_order(support, action, task_group):
@@ -715,6 +798,48 @@ def test_a_lead_group_of_another_partnership_is_refused(support, action, other_p
     assert response.status_code == 200
     assert _shows(response, "Choose a group of the action's own partnership.")
     assert action.lead_partners.count() == 1
+
+
+def test_a_group_reporting_to_itself_is_refused(support, task_group):
+    data = _form_data(support.get(_url(Group, "change", task_group.pk)))
+    data["reports_to"] = task_group.pk
+
+    response = support.post(_url(Group, "change", task_group.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "A group cannot report to itself")
+    task_group.refresh_from_db()
+    assert task_group.reports_to is None
+
+
+def test_a_group_reporting_to_a_group_that_reports_to_it_is_refused(support, task_group):
+    board = Group.objects.create(
+        partnership=task_group.partnership, name="Board", kind=Group.Kind.LEADERSHIP
+    )
+    Group.objects.filter(pk=board.pk).update(reports_to=task_group)
+    data = _form_data(support.get(_url(Group, "change", task_group.pk)))
+    data["reports_to"] = board.pk
+
+    response = support.post(_url(Group, "change", task_group.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "A group cannot report to itself, directly or through another group.")
+    task_group.refresh_from_db()
+    assert task_group.reports_to is None
+
+
+def test_two_roles_in_one_partnership_for_one_person_are_refused(support, partnership, viewer):
+    data = _add_rows(
+        _form_data(support.get(_url(type(viewer), "change", viewer.pk))),
+        "memberships",
+        {"partnership": partnership.pk, "role": Membership.Role.EDITOR},
+    )
+
+    response = support.post(_url(type(viewer), "change", viewer.pk), data)
+
+    assert response.status_code == 200
+    assert _shows(response, "This person already has a role in the partnership.")
+    assert viewer.memberships.get().role == Membership.Role.VIEWER
 
 
 def test_an_editors_task_group_must_be_of_their_partnership(support, editor, other_partnership):

@@ -23,7 +23,8 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def words(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace as one space, and no space after a hyphen: a line may break after one."""
+    return " ".join(text.split()).replace("- ", "-")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,297 @@
+"""How fast the plan renders as a page and a PDF, next to the reference plans.
+
+Run from the project root:  python benchmarks/plan_rendering.py [--runs N]
+
+It builds a throw-away SQLite database, loads the demo plans, adds a synthetic plan of 10
+priorities x 50 actions (three lead partners and four indicators each) and prints one line per
+figure; every time is the median of several runs in this one process. Requests go through
+Django's test client, so the plan page and the static file pass through the same handler and
+middleware (WhiteNoise serves the static file, as in production).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORK_DIR = Path(tempfile.mkdtemp(prefix="cspplan-bench-"))
+STATIC_DIR = WORK_DIR / "static"
+STATIC_DIR.mkdir()
+
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK_DIR / 'bench.sqlite3'}"
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspplan.settings")
+sys.path.insert(0, str(BASE_DIR))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+# WhiteNoise reads STATIC_ROOT when the first request builds the middleware.
+settings.STATIC_ROOT = STATIC_DIR
+
+import weasyprint  # noqa: E402
+
+from indicators.models import Indicator  # noqa: E402
+from plans.document import plan_document  # noqa: E402
+from plans.models import Organisation, Partnership, Plan  # noqa: E402
+from plans.pdf import plan_pdf, print_html  # noqa: E402
+from plans.services import plan_publish  # noqa: E402
+from priorities.models import Action, ActionLeadPartner, Priority  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def median_seconds(function: Callable[[], object], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def synthetic_plan(slug: str, priorities: int, actions_per_priority: int) -> Plan:
+    partnership, _ = Partnership.objects.get_or_create(
+        slug="benchmark",
+        defaults={
+            "name": "Benchmark Community Safety Partnership",
+            "short_name": "BCSP",
+            "area": "Benchmark",
+        },
+    )
+    organisations = [
+        Organisation.objects.get_or_create(name=f"Benchmark Organisation {n}")[0]
+        for n in range(1, 7)
+    ]
+    indicators = list(Indicator.objects.all()[:40])
+    plan = Plan.objects.create(
+        partnership=partnership,
+        title=f"Synthetic Plan {slug}",
+        slug=slug,
+        start_year=2010,
+        end_year=2011,
+    )
+    for p in range(1, priorities + 1):
+        priority = Priority.objects.create(
+            plan=plan,
+            order=p,
+            title=f"Priority {p}",
+            aim="To reduce crime and disorder.",
+            background="Background to the priority. " * 20,
+        )
+        actions = Action.objects.bulk_create(
+            Action(
+                priority=priority,
+                order=a,
+                text=f"Action {p}.{a}: work with partners to deliver the agreed interventions "
+                f"for this priority in the places that need them most.",
+                review_date=datetime.date(2010, 9, 30),
+            )
+            for a in range(1, actions_per_priority + 1)
+        )
+        ActionLeadPartner.objects.bulk_create(
+            ActionLeadPartner(
+                action=action,
+                order=order,
+                kind=ActionLeadPartner.Kind.ORGANISATION,
+                organisation=organisations[(action.order + order) % len(organisations)],
+            )
+            for action in actions
+            for order in range(1, 4)
+        )
+        Action.indicators.through.objects.bulk_create(
+            Action.indicators.through(
+                action=action, indicator=indicators[(action.order * 4 + i) % len(indicators)]
+            )
+            for action in actions
+            for i in range(4)
+        )
+    return Plan.objects.select_related("partnership").get(pk=plan.pk)
+
+
+def memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith(field)).split()[1])
+
+
+def peak_rss_mb_rendering(plan: Plan) -> tuple[float, float]:
+    """Peak resident memory of a process rendering the PDF, and how much of it the rendering
+    added: measured in a forked child so one plan's peak does not hide the next."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        connection.close()  # the child opens its own connection
+        before = memory_kb("VmRSS:")
+        plan_pdf(plan_document(Plan.objects.select_related("partnership").get(pk=plan.pk)))
+        os.write(write, f"{memory_kb('VmHWM:')} {before}".encode())
+        os._exit(0)
+    os.close(write)
+    peak_kb, before_kb = (int(n) for n in os.read(read, 64).decode().split())
+    os.waitpid(pid, 0)
+    return peak_kb / 1024, (peak_kb - before_kb) / 1024
+
+
+def chromium_seconds(html: str, runs: int) -> float:
+    source = WORK_DIR / "chromium.html"
+    source.write_text(html)
+    output = WORK_DIR / "chromium.pdf"
+
+    def run() -> None:
+        subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--print-to-pdf={output}",
+                "--no-pdf-header-footer",
+                source.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    return median_seconds(run, runs)
+
+
+def static_seconds(path: str, runs: int) -> float:
+    """A new client builds a new handler, so WhiteNoise finds the file just written."""
+    client = Client()
+    assert client.get(path).status_code == 200
+    return median_seconds(lambda: b"".join(client.get(path).streaming_content), runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per page figure (PDFs: 3)")
+    parser.add_argument("--no-chromium", action="store_true")
+    options = parser.parse_args()
+    runs, pdf_runs = options.runs, max(3, options.runs // 2)
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    small = synthetic_plan("ten-actions", 1, 10)
+    large = synthetic_plan("five-hundred-actions", 10, 50)
+    superuser = User.objects.create_superuser("benchmark", "bench@example.org", "x")
+    client = Client()
+    client.force_login(superuser)
+    anonymous = Client()
+    print(
+        f"cspplan plan rendering benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
+        f"medians of {runs} runs (PDFs {pdf_runs})\n"
+    )
+
+    # Queries: the draft page renders from the database every time.
+    counts = {}
+    for plan in (small, large):
+        client.get(plan.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(plan.get_absolute_url()).status_code == 200
+        counts[plan.slug] = len(queries)
+    print(
+        f"Queries for the plan page: {counts['ten-actions']} at 10 actions, "
+        f"{counts['five-hundred-actions']} at 500 actions"
+    )
+
+    # The 500-action page, rendered on every request, against the same bytes as a static file.
+    url = large.get_absolute_url()
+    page = client.get(url).content
+    (STATIC_DIR / "plan-page.html").write_bytes(page)
+    render = median_seconds(lambda: client.get(url), runs)
+    static = static_seconds("/static/plan-page.html", runs * 10)
+    print(
+        f"Plan page at 500 actions ({len(page) / 1024:.0f} KiB): {milliseconds(render)} to "
+        f"render, {milliseconds(static)} as a static file ({render / static:.0f}x)"
+    )
+
+    # Repeat view of an unchanged (published) plan: served from its stored copy.
+    plan_publish(plan=large, user=superuser)
+    large.refresh_from_db()
+    anonymous.get(url)
+    published_page = anonymous.get(url).content
+    (STATIC_DIR / "published-page.html").write_bytes(published_page)
+    repeat = median_seconds(lambda: anonymous.get(url), runs * 10)
+    static = static_seconds("/static/published-page.html", runs * 10)
+    print(
+        f"Repeat view of the unchanged published 500-action page: {milliseconds(repeat)}, "
+        f"static file {milliseconds(static)} ({repeat / static:.1f}x)"
+    )
+
+    # PDFs: the reference plans and the synthetic one.
+    print(
+        "\nPDF                                   pages   ours     peak RSS (rendering)  "
+        "WeasyPrint alone        Chromium --print-to-pdf"
+    )
+    references = list(
+        Plan.objects.select_related("partnership").exclude(partnership__slug="benchmark")
+    )
+    for plan in [*references, Plan.objects.select_related("partnership").get(pk=large.pk)]:
+        document_html = print_html(plan_document(plan))
+        pages = len(weasyprint.HTML(string=document_html).render().pages)
+        ours = median_seconds(lambda plan=plan: plan_pdf(plan_document(plan)), pdf_runs)
+        alone = median_seconds(
+            lambda html=document_html: weasyprint.HTML(string=html).write_pdf(
+                pdf_variant="pdf/ua-1"
+            ),
+            pdf_runs,
+        )
+        peak, added = peak_rss_mb_rendering(plan)
+        if options.no_chromium:
+            chromium = "skipped"
+        else:
+            chromium_time = chromium_seconds(document_html, pdf_runs)
+            chromium = f"{chromium_time:.2f} s ({chromium_time / ours:.2f}x ours)"
+        name = f"{plan.partnership.short_name} {plan.title} {plan.period_label}"[:36]
+        print(
+            f"{name:<37} {pages:>5}  {ours:6.2f} s  {peak:4.0f} MB (+{added:3.0f})  {alone:6.2f} s "
+            f"(ours {ours / alone:.2f}x)  {chromium}"
+        )
+
+    # Repeat download of an unchanged published PDF against the same bytes as a static file.
+    carlisle = Plan.objects.select_related("partnership").get(partnership__slug="carlisle-eden")
+    plan_publish(plan=carlisle, user=superuser)
+    carlisle.refresh_from_db()
+    cache.clear()
+    pdf_url = f"{carlisle.get_absolute_url()}pdf/"
+    first = anonymous.get(pdf_url).content
+    (STATIC_DIR / "plan.pdf").write_bytes(first)
+    repeat = median_seconds(lambda: anonymous.get(pdf_url), runs * 10)
+    static = static_seconds("/static/plan.pdf", runs * 10)
+    print(
+        f"\nRepeat download of the unchanged published Carlisle PDF "
+        f"({len(first) / 1024:.0f} KiB): {milliseconds(repeat)}, static file "
+        f"{milliseconds(static)} ({repeat / static:.1f}x)"
+    )
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
