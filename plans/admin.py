@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from indicators.models import LocalTargetMeasure
+from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
@@ -349,7 +350,6 @@ class PlanAdminForm(forms.ModelForm):
             "partnership",
             "title",
             "slug",
-            "status",
             "summary",
             "start_year",
             "end_year",
@@ -382,7 +382,9 @@ class PlanAdmin(HistoryAdmin):
     list_select_related = ["partnership"]
     search_fields = ["title", "slug", "partnership__name", "partnership__short_name"]
     autocomplete_fields = ["partnership", "previous_plan"]
-    readonly_fields = ["created_at", "updated_at"]
+    # The status changes only through the workflow's moves, offered as actions on the list.
+    readonly_fields = ["status", "created_at", "updated_at"]
+    actions = MOVE_ACTIONS
     fieldsets = [
         (None, {"fields": ["partnership", "title", "slug", "status", "summary"]}),
         (
@@ -404,6 +406,7 @@ class PlanAdmin(HistoryAdmin):
         PriorityInline,
         TargetMeasureInline,
         PublishedCopyInline,
+        PlanTransitionInline,
     ]
 
     @admin.display(description="period", ordering="start_year")

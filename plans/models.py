@@ -521,6 +521,7 @@ class PublishedCopy(models.Model):
     class Meta:
         ordering = ["plan", "-published_at"]
         get_latest_by = "published_at"
+        verbose_name_plural = "published copies"
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "published_at"],

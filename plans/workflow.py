@@ -29,6 +29,10 @@ class Move:
     def to_status_label(self) -> str:
         return Status(self.to_status).label
 
+    @property
+    def from_status_label(self) -> str:
+        return Status(self.from_status).label
+
 
 MOVES: tuple[Move, ...] = (
     Move(Status.DRAFT, Status.IN_REVIEW, frozenset({Role.ADMINISTRATOR}), "Send for review"),

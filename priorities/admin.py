@@ -18,7 +18,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from priorities.admin_filters import ReviewDateFilter
-from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
+from priorities.models import (
+    Action,
+    ActionLeadPartner,
+    Aim,
+    Priority,
+    ProgressUpdate,
+    ReviewComment,
+    ReviewReminder,
+)
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 DELETED_LISTED = 200
@@ -410,3 +418,57 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ["note", "action__text"]
     autocomplete_fields = ["action", "author"]
     date_hierarchy = "reported_on"
+
+
+class ReviewCommentStatusFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "resolved":
+            return queryset.filter(parent__isnull=True, resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    list_display = ["body", "plan", "author", "created_at", "resolved_at"]
+    list_filter = [ReviewCommentStatusFilter, "plan__partnership", "plan"]
+    list_select_related = ["plan", "author"]
+    search_fields = ["body", "plan__title", "author__username"]
+    autocomplete_fields = ["plan", "section", "priority", "action", "parent"]
+    raw_id_fields = ["author", "resolved_by"]
+    readonly_fields = ["created_at"]
+    fields = [
+        "plan",
+        ("section", "priority", "action"),
+        "parent",
+        "author",
+        "body",
+        "created_at",
+        ("resolved_at", "resolved_by"),
+    ]
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(admin.ModelAdmin):
+    """What the daily reminder command sent: a record, so nobody edits it."""
+
+    list_display = ["recipient_email", "action", "review_date", "sent_on"]
+    list_filter = ["sent_on"]
+    list_select_related = ["action"]
+    search_fields = ["recipient_email", "action__text"]
+    date_hierarchy = "sent_on"
+    fields = ["action", "recipient_email", "review_date", "sent_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

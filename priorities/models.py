@@ -167,15 +167,24 @@ class Action(models.Model):
     def clean(self) -> None:
         """Rules that span tables; the database enforces the review date with a trigger too."""
         errors: dict[str, str] = {}
-        if self.priority_id and self.review_date:
-            plan = self.priority.plan
-            if self.review_date < plan.starts_on:
-                errors["review_date"] = (
-                    f"The review date must be on or after the plan starts "
-                    f"({plan.starts_on:%-d %B %Y})."
-                )
-        if self.aim_id and self.priority_id and self.aim.priority_id != self.priority_id:
-            errors["aim"] = "Choose an aim of this action's own priority."
+        # Looked up by id rather than through the relation: a version restored from history
+        # can name a priority or aim that has since been deleted.
+        priority = (
+            Priority.objects.select_related("plan").filter(pk=self.priority_id).first()
+            if self.priority_id
+            else None
+        )
+        if priority and self.review_date and self.review_date < priority.plan.starts_on:
+            errors["review_date"] = (
+                f"The review date must be on or after the plan starts "
+                f"({priority.plan.starts_on:%-d %B %Y})."
+            )
+        if self.aim_id:
+            aim_priority_id = (
+                Aim.objects.filter(pk=self.aim_id).values_list("priority_id", flat=True).first()
+            )
+            if aim_priority_id != self.priority_id:
+                errors["aim"] = "Choose an aim of this action's own priority."
         if errors:
             raise ValidationError(errors)
 

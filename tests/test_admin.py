@@ -36,6 +36,7 @@ from plans.models import (
     Organisation,
     PartnershipOrganisation,
     Plan,
+    PlanTransition,
     PublishedCopy,
     RelatedStrategy,
     Section,
@@ -47,6 +48,8 @@ from priorities.models import (
     Aim,
     Priority,
     ProgressUpdate,
+    ReviewComment,
+    ReviewReminder,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +119,16 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
         pdf_sha256="1" * 64,
         large_print_pdf=b"%PDF-1.7",
         large_print_pdf_sha256="2" * 64,
+    )
+    PlanTransition.objects.create(
+        plan=plan, from_status=Plan.Status.DRAFT, to_status=Plan.Status.IN_REVIEW, user=superuser
+    )
+    ReviewComment.objects.create(plan=plan, action=action, author=superuser, body="Who funds it?")
+    ReviewReminder.objects.create(
+        action=action,
+        recipient_email="chair@example.org",
+        sent_on=datetime.date(2010, 9, 20),
+        review_date=action.review_date,
     )
 
 

@@ -1,0 +1,104 @@
+"""The workflow in the Django admin: moving plans as admin actions, and the records moves and
+reviews leave. Every move goes through Plan.move_to, exactly as the plan page's buttons do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from plans.models import Plan, PlanTransition
+from plans.workflow import MOVES, Move, MoveRefused
+
+
+class TransitionReadOnly:
+    """A move is a record of what happened: nobody edits or deletes it."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class PlanTransitionInline(TransitionReadOnly, admin.TabularInline):
+    model = PlanTransition
+    fk_name = "plan"
+    fields = ["created_at", "user", "from_status", "to_status", "comment", "open_comments_reason"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name = "move through the workflow"
+    verbose_name_plural = "moves through the workflow"
+
+
+@admin.register(PlanTransition)
+class PlanTransitionAdmin(TransitionReadOnly, admin.ModelAdmin):
+    list_display = ["plan", "from_status", "to_status", "user", "created_at"]
+    list_filter = ["plan__partnership", "to_status"]
+    list_select_related = ["plan", "user"]
+    search_fields = ["plan__title", "comment", "user__username"]
+    date_hierarchy = "created_at"
+    fields = [
+        "plan",
+        "from_status",
+        "to_status",
+        "user",
+        "created_at",
+        "comment",
+        "open_comments_reason",
+    ]
+    readonly_fields = fields
+
+
+def _move_plans(
+    admin_view: admin.ModelAdmin, request: HttpRequest, plans: QuerySet[Plan], move: Move
+) -> HttpResponse | None:
+    """Ask for the comment first (required to send a plan back), then move each plan and
+    report each refusal in words."""
+    if "apply" not in request.POST:
+        return TemplateResponse(
+            request,
+            "admin/plans/plan/move_confirmation.html",
+            {
+                **admin_view.admin_site.each_context(request),
+                "title": move.label,
+                "move": move,
+                "plans": plans,
+                "opts": admin_view.model._meta,
+                "action_name": request.POST.get("action", ""),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+    comment = request.POST.get("comment", "")
+    reason = request.POST.get("open_comments_reason", "")
+    for plan in plans:
+        try:
+            plan.move_to(
+                move.to_status, user=request.user, comment=comment, open_comments_reason=reason
+            )
+        except MoveRefused as refusal:
+            admin_view.message_user(request, f"{plan}: {refusal.message}", messages.ERROR)
+        else:
+            admin_view.message_user(
+                request, f"{plan} is now {move.to_status_label.lower()}.", messages.SUCCESS
+            )
+    return None
+
+
+def _admin_action(move: Move) -> Callable:
+    def action(admin_view, request, queryset):
+        return _move_plans(admin_view, request, queryset.select_related("partnership"), move)
+
+    action.__name__ = f"move_{move.from_status}_to_{move.to_status}"
+    return admin.action(
+        description=f"{move.label} ({move.from_status_label} → {move.to_status_label})"
+    )(action)
+
+
+MOVE_ACTIONS = [_admin_action(move) for move in MOVES]
