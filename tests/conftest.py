@@ -13,6 +13,13 @@ from priorities.models import Action, ActionLeadPartner, Priority
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Hashing a password properly takes a noticeable fraction of a second by design; tests
+    create many users and check no hash strength, so they use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def partnership() -> Partnership:
     return Partnership.objects.create(

@@ -1,0 +1,406 @@
+"""Every URL and every action against every role, with the exact outcome each must get.
+
+OK: allowed (a page, or a redirect onward after a change). LOGIN: sent to sign in. 403: refused
+with a reason. 404: told nothing, as if the plan did not exist. The last test fails when a URL
+is added without a row here, so the matrix keeps up with the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from plans.models import Group, Membership, Plan, PublishedCopy
+from priorities.models import Action, ReviewComment
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "viewer",
+    "reviewer",
+    "other_editor",
+    "editor",
+    "administrator",
+    "superuser",
+]
+MEMBERS = ["viewer", "reviewer", "other_editor", "editor", "administrator", "superuser"]
+OK, LOGIN, ADMIN_LOGIN, REFUSED, HIDDEN = "OK", "LOGIN", "ADMIN_LOGIN", 403, 404
+Status = Plan.Status
+
+
+def everyone(outcome: str | int) -> dict[str, str | int]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def members_only(anonymous: str | int = LOGIN) -> dict[str, str | int]:
+    """Any member reads; anonymous visitors and outsiders do not."""
+    return {"anonymous": anonymous, "outsider": HIDDEN, **dict.fromkeys(MEMBERS, OK)}
+
+
+def only(*allowed: str) -> dict[str, str | int]:
+    """Members outside `allowed` are refused; outsiders see nothing; anonymous sign in."""
+    outcome = {"anonymous": LOGIN, "outsider": HIDDEN}
+    outcome.update({role: OK if role in allowed else REFUSED for role in MEMBERS})
+    return outcome
+
+
+EDITORS = ("editor", "administrator", "superuser")
+COMMENTERS = ("reviewer", "other_editor", "editor", "administrator", "superuser")
+
+
+@dataclass
+class World:
+    plan: Plan
+    action: Action
+    comment: ReviewComment
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, str | int]
+    data: Callable[[World], dict] = field(default=lambda world: {})
+    plan_status: str = Status.DRAFT
+
+
+def _plan(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
+    return lambda w: reverse(
+        name, args=[w.plan.partnership.slug, w.plan.slug, *[a(w) for a in args]]
+    )
+
+
+def _action(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.action.pk])
+
+
+def _priority(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.action.priority_id])
+
+
+def _action_form(world: World) -> dict:
+    return {
+        "text": "Run a summer diversion scheme.",
+        "lead_partners": "Cumbria Police",
+        "indicators": "NI17",
+        "status": "not_started",
+        "version": str(world.action.version),
+    }
+
+
+def _progress_form(world: World) -> dict:
+    return {
+        "reported_on_0": "15",
+        "reported_on_1": "7",
+        "reported_on_2": "2010",
+        "rag": "green",
+        "note": "On track.",
+    }
+
+
+def _admin_move(world: World) -> dict:
+    return {"action": "move_draft_to_in_review", ACTION_CHECKBOX_NAME: [world.plan.pk]}
+
+
+CASES = [
+    # Public pages
+    Case("home", "get", lambda w: reverse("home"), everyone(OK)),
+    Case("sign in", "get", lambda w: reverse("login"), everyone(OK)),
+    Case("password reset", "get", lambda w: reverse("password_reset"), everyone(OK)),
+    Case("plans index", "get", lambda w: reverse("plans:index"), everyone(OK)),
+    Case("draft plan page", "get", _plan("plans:plan_detail"), members_only(HIDDEN)),
+    Case(
+        "published plan page",
+        "get",
+        _plan("plans:plan_detail"),
+        everyone(OK),
+        plan_status=Status.PUBLISHED,
+    ),
+    Case("draft plan PDF", "get", _plan("plans:plan_pdf"), members_only(HIDDEN)),
+    Case(
+        "draft large-print PDF",
+        "get",
+        _plan("plans:plan_large_print_pdf"),
+        members_only(HIDDEN),
+    ),
+    Case(
+        "published plan PDF",
+        "get",
+        _plan("plans:plan_pdf"),
+        everyone(OK),
+        plan_status=Status.PUBLISHED,
+    ),
+    # The workflow
+    Case(
+        "send for review",
+        "post",
+        _plan("plans:plan_move", lambda w: "in_review"),
+        only("administrator", "superuser"),
+    ),
+    Case(
+        "approve",
+        "post",
+        _plan("plans:plan_move", lambda w: "approved"),
+        only("reviewer", "administrator", "superuser"),
+        data=lambda w: {"open_comments_reason": "Minor points only"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "send back to draft",
+        "post",
+        _plan("plans:plan_move", lambda w: "draft"),
+        only("reviewer", "administrator", "superuser"),
+        data=lambda w: {"comment": "Needs targets"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "publish",
+        "post",
+        _plan("plans:plan_move", lambda w: "published"),
+        only("administrator", "superuser"),
+        plan_status=Status.APPROVED,
+    ),
+    Case(
+        "start next year's plan",
+        "post",
+        _plan("plans:plan_refresh"),
+        only("administrator", "superuser"),
+        plan_status=Status.PUBLISHED,
+    ),
+    # Review online
+    Case("review summary", "get", _plan("plans:review_summary"), members_only()),
+    Case("changes since published", "get", _plan("plans:plan_changes"), members_only()),
+    Case(
+        "comment on an action",
+        "post",
+        _plan("plans:comment_add", lambda w: "action", lambda w: w.action.pk),
+        only(*COMMENTERS),
+        data=lambda w: {"body": "Who funds this?"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "reply to a comment",
+        "post",
+        _plan("plans:comment_reply", lambda w: w.comment.pk),
+        only(*COMMENTERS),
+        data=lambda w: {"body": "The police do."},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "resolve a comment",
+        "post",
+        _plan("plans:comment_resolve", lambda w: w.comment.pk),
+        only(*EDITORS),
+        plan_status=Status.IN_REVIEW,
+    ),
+    # Officers' action plans
+    Case(
+        "plan's priorities",
+        "get",
+        lambda w: reverse("priorities:plan", args=[w.plan.pk]),
+        members_only(),
+    ),
+    Case("action plan", "get", _priority("priorities:action_plan"), members_only()),
+    Case("action page", "get", _action("priorities:action"), members_only()),
+    Case("partner suggestions", "get", _priority("priorities:partner_suggestions"), members_only()),
+    Case(
+        "indicator suggestions",
+        "get",
+        _priority("priorities:indicator_suggestions"),
+        members_only(),
+    ),
+    Case("edit a priority", "get", _priority("priorities:priority_edit"), only(*EDITORS)),
+    Case(
+        "add an action",
+        "post",
+        _priority("priorities:action_add"),
+        only(*EDITORS),
+        data=_action_form,
+    ),
+    Case(
+        "edit an action",
+        "post",
+        _action("priorities:action_edit"),
+        only(*EDITORS),
+        data=_action_form,
+    ),
+    Case(
+        "move an action",
+        "post",
+        _action("priorities:action_move"),
+        only(*EDITORS),
+        data=lambda w: {"direction": "down"},
+    ),
+    Case("remove an action", "post", _action("priorities:action_remove"), only(*EDITORS)),
+    Case(
+        "record progress",
+        "post",
+        _action("priorities:progress_add"),
+        only(*EDITORS),
+        data=_progress_form,
+    ),
+    Case(
+        "record progress on a published plan",
+        "post",
+        _action("priorities:progress_add"),
+        only(*EDITORS),
+        data=_progress_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    # Content is editable only in draft, whoever asks
+    Case(
+        "edit an action of a plan in review",
+        "post",
+        _action("priorities:action_edit"),
+        only(),
+        data=_action_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "edit a priority of a published plan",
+        "get",
+        _priority("priorities:priority_edit"),
+        only(),
+        plan_status=Status.PUBLISHED,
+    ),
+    # The Django admin is for site superusers
+    Case(
+        "admin",
+        "get",
+        lambda w: reverse("admin:index"),
+        {**everyone(ADMIN_LOGIN), "superuser": OK},
+    ),
+    Case(
+        "admin move action",
+        "post",
+        lambda w: reverse("admin:plans_plan_changelist"),
+        {**everyone(ADMIN_LOGIN), "superuser": OK},
+        data=_admin_move,
+    ),
+]
+
+# Routes the matrix deliberately leaves to their own tests: they need a token or a session
+# state (password reset links), or only sign out.
+COVERED_ELSEWHERE = {
+    "logout",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+MATRIX_ROUTES = {
+    "home",
+    "login",
+    "password_reset",
+    "plans:index",
+    "plans:plan_detail",
+    "plans:plan_pdf",
+    "plans:plan_large_print_pdf",
+    "plans:plan_move",
+    "plans:plan_refresh",
+    "plans:review_summary",
+    "plans:plan_changes",
+    "plans:comment_add",
+    "plans:comment_reply",
+    "plans:comment_resolve",
+    "priorities:plan",
+    "priorities:action_plan",
+    "priorities:action",
+    "priorities:partner_suggestions",
+    "priorities:indicator_suggestions",
+    "priorities:priority_edit",
+    "priorities:action_add",
+    "priorities:action_edit",
+    "priorities:action_move",
+    "priorities:action_remove",
+    "priorities:progress_add",
+}
+
+
+@pytest.fixture
+def other_editor(partnership) -> User:
+    """An editor of the same partnership whose task group owns none of these priorities."""
+    user = User.objects.create_user(username="other_editor", password=PASSWORD)
+    group = Group.objects.create(
+        partnership=partnership, name="Domestic Abuse Task Group", kind=Group.Kind.TASK
+    )
+    membership = Membership.objects.create(
+        user=user, partnership=partnership, role=Membership.Role.EDITOR
+    )
+    membership.task_groups.add(group)
+    return user
+
+
+@pytest.fixture
+def world(plan, action, reviewer) -> World:
+    Action.objects.create(priority=action.priority, order=2, text="Second action.")
+    comment = ReviewComment.objects.create(
+        plan=plan, action=action, author=reviewer, body="Add a date."
+    )
+    # Published pages serve a stored copy; a small one keeps the matrix about permissions
+    # (rendering the real copy has tests of its own).
+    PublishedCopy.objects.create(
+        plan=plan,
+        published_at=timezone.now(),
+        html="<p>As published</p>",
+        html_sha256="0" * 64,
+        pdf=b"%PDF-1.7",
+        pdf_sha256="1" * 64,
+        large_print_pdf=b"%PDF-1.7",
+        large_print_pdf_sha256="2" * 64,
+    )
+    return World(plan=plan, action=action, comment=comment)
+
+
+def _outcome(response, role: str) -> str | int:
+    if response.status_code in (403, 404):
+        return response.status_code
+    if response.status_code == 302:
+        if response.url.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if response.url.startswith(reverse("login")):
+            return LOGIN
+        return OK
+    assert response.status_code == 200, f"{role}: unexpected {response.status_code}"
+    return OK
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_role_gets_exactly_the_expected_outcome(client, request, world, other_editor, case, role):
+    Plan.objects.filter(pk=world.plan.pk).update(status=case.plan_status)
+    world.plan.refresh_from_db()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+    response = getattr(client, case.method)(case.url(world), case.data(world))
+
+    assert _outcome(response, role) == case.expected[role]
+
+
+def _route_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _route_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    routes = _route_names(get_resolver())
+
+    assert routes - COVERED_ELSEWHERE == MATRIX_ROUTES
