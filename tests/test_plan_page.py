@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from plans import views
-from plans.models import GlossaryTerm, Plan, Section
+from plans.governance import governance_chart
+from plans.models import GlossaryTerm, Group, Plan, Section
 from priorities.models import Action, ActionLeadPartner, Priority
 from tests.conftest import PASSWORD
 from tests.plan_builders import add_actions, full_plan
@@ -260,3 +261,20 @@ def test_superseding_a_plan_shows_at_once(client, plan, action):
     plan.status = Plan.Status.SUPERSEDED
     plan.save()
     assert "has been superseded" in page(client, plan).content.decode()
+
+
+def test_governance_chart_draws_groups_that_report_in_a_loop_once_each(partnership):
+    first = Group.objects.create(partnership=partnership, name="First", kind=Group.Kind.OTHER)
+    second = Group.objects.create(
+        partnership=partnership, name="Second", kind=Group.Kind.OTHER, reports_to=first
+    )
+    Group.objects.filter(pk=first.pk).update(reports_to=second)
+    chart = governance_chart(list(Group.objects.filter(partnership=partnership)))
+    assert sorted(node.name for node in chart.nodes) == ["First", "Second"]
+    assert len(chart.edges) == 1
+
+
+def test_review_date_column_only_when_an_action_has_one(client, plan, priority, viewer):
+    Action.objects.create(priority=priority, order=1, text="No date here.")
+    sign_in(client, viewer)
+    assert "Review date" not in page(client, plan).content.decode()
