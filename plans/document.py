@@ -62,6 +62,8 @@ class SectionEntry:
     section: Section
     anchor: str
     body: str
+    # Filled in only for members' web page while a plan is reviewed (plans.review).
+    review_threads: list = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class ActionEntry:
     priority_anchor: str
     lead_partners: str
     indicators: list[IndicatorLink]
+    review_threads: list = field(default_factory=list)
 
     @property
     def indicator_links(self) -> SafeString:
@@ -101,6 +104,11 @@ class PriorityEntry:
     aims: list[Aim]
     actions: list[ActionEntry]
     shows_review_dates: bool
+    review_threads: list = field(default_factory=list)
+
+    @property
+    def column_count(self) -> int:
+        return 4 if self.shows_review_dates else 3
 
 
 @dataclass

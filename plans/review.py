@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from plans.document import PlanDocument
 from plans.models import Membership, Plan, PlanTransition, Section
 from plans.permissions import Access
 from plans.workflow import Move, moves_for
@@ -271,9 +272,10 @@ class WorkflowPanel:
     transitions: list[PlanTransition]
     open_count: int
     compares_with_published: bool
+    can_start_next_year: bool
 
 
-def workflow_panel(plan: Plan, user) -> WorkflowPanel:
+def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
     """The status box on the plan page: the buttons this person may press and the history."""
     from plans.changes import last_published_version
 
@@ -282,4 +284,17 @@ def workflow_panel(plan: Plan, user) -> WorkflowPanel:
         transitions=list(plan.transitions.select_related("user")),
         open_count=ReviewComment.objects.filter(plan=plan).open().count(),
         compares_with_published=last_published_version(plan) is not None,
+        can_start_next_year=access.is_administrator and plan.status == Plan.Status.PUBLISHED,
     )
+
+
+def attach_review(document: PlanDocument, panel: ReviewPanel) -> None:
+    """Hang each thread list on the document entry it belongs to, so the shared document
+    templates draw them in place without looking anything up."""
+    threads = panel.threads
+    for entry in (*document.sections_before, *document.sections_after, *document.sections_appendix):
+        entry.review_threads = threads.by_section.get(entry.section.pk, [])
+    for entry in document.priorities:
+        entry.review_threads = threads.by_priority.get(entry.priority.pk, [])
+        for item in entry.actions:
+            item.review_threads = threads.by_action.get(item.action.pk, [])

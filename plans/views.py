@@ -8,11 +8,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from plans.document import PUBLIC_STATUSES
+from plans import review
+from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
+from plans.permissions import access_for
 from plans.publishing import plan_page_html, plan_pdf_file
 
 PUBLIC_PAGE_CACHE_SECONDS = 60 * 60
@@ -63,7 +66,19 @@ def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> 
 
 
 def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
-    html, copy = plan_page_html(plan)
+    """The document, and for the partnership's members the workflow beside it; while the plan
+    is reviewed, members see the comment threads in place in the document."""
+    access = access_for(request.user, plan.partnership)
+    if access.can_read and plan.status in review.COMMENTING_STATUSES:
+        document = plan_document(plan)
+        panel = review.review_panel(plan, access)
+        review.attach_review(document, panel)
+        html = render_to_string(
+            "plans/_document.html", {"document": document, "review": panel}, request=request
+        )
+        copy = None
+    else:
+        html, copy = plan_page_html(plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -73,6 +88,9 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             # Sanitised and escaped when the document was rendered.
             "document_html": mark_safe(html),  # noqa: S308
             "published_at": copy.published_at if copy else None,
+            "workflow": review.workflow_panel(plan, request.user, access)
+            if access.can_read
+            else None,
         },
     )
 

@@ -1,7 +1,10 @@
 """The review pages: moving a plan, comment threads, the open comments summary, changes."""
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from plans.models import Plan
 from priorities.models import Action, Priority, ReviewComment
@@ -328,3 +331,115 @@ def test_reviewer_cannot_start_next_years_plan(client, plan, reviewer):
 
     assert response.status_code == 403
     assert not Plan.objects.filter(previous_plan=plan).exists()
+
+
+# The review on the plan page itself
+
+
+def _plan_page(client, plan: Plan):
+    return client.get(reverse("plans:plan_detail", args=[plan.partnership.slug, plan.slug]))
+
+
+def test_plan_page_shows_the_administrator_the_move_they_may_make(client, plan, administrator):
+    _signed_in(client, administrator)
+
+    response = _plan_page(client, plan)
+
+    assert "Status: Draft" in response.text
+    assert _url("plans:plan_move", plan, "in_review") in response.text
+
+
+def test_plan_page_offers_a_viewer_no_moves(client, plan, viewer):
+    _signed_in(client, viewer)
+
+    response = _plan_page(client, plan)
+
+    assert "Status: Draft" in response.text
+    assert "/move/" not in response.text
+
+
+def test_plan_page_shows_a_comment_beside_its_action(client, plan, reviewer, open_comment):
+    _at(plan, Status.IN_REVIEW)
+    _signed_in(client, reviewer)
+
+    response = _plan_page(client, plan)
+
+    assert f'id="comment-{open_comment.pk}"' in response.text
+    assert "Who funds this?" in response.text
+    assert _url("plans:comment_add", plan, "action", open_comment.action_id) in response.text
+
+
+def test_plan_page_offers_the_editor_to_resolve_their_actions_comment(
+    client, plan, editor, open_comment
+):
+    _at(plan, Status.IN_REVIEW)
+    _signed_in(client, editor)
+
+    response = _plan_page(client, plan)
+
+    assert _url("plans:comment_resolve", plan, open_comment.pk) in response.text
+
+
+def test_plan_page_does_not_offer_the_reviewer_to_resolve(client, plan, reviewer, open_comment):
+    _at(plan, Status.IN_REVIEW)
+    _signed_in(client, reviewer)
+
+    response = _plan_page(client, plan)
+
+    assert _url("plans:comment_resolve", plan, open_comment.pk) not in response.text
+
+
+def test_plan_page_shows_a_viewer_comments_but_no_way_to_add_one(
+    client, plan, viewer, open_comment
+):
+    _at(plan, Status.IN_REVIEW)
+    _signed_in(client, viewer)
+
+    response = _plan_page(client, plan)
+
+    assert "Who funds this?" in response.text
+    assert "/comments/new/" not in response.text
+
+
+def test_comment_text_is_escaped_on_the_plan_page(client, plan, action, reviewer):
+    ReviewComment.objects.create(
+        plan=plan, action=action, author=reviewer, body="<script>alert(1)</script>"
+    )
+    _signed_in(client, reviewer)
+
+    response = _plan_page(client, plan)
+
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_visitors_of_a_published_plan_see_neither_comments_nor_the_workflow(
+    client, plan, open_comment
+):
+    _at(plan, Status.PUBLISHED)
+
+    response = _plan_page(client, plan)
+
+    assert response.status_code == 200
+    assert "Who funds this?" not in response.text
+    assert "Status: Published" not in response.text
+
+
+def test_administrator_of_a_published_plan_is_offered_next_years_plan(client, plan, administrator):
+    _at(plan, Status.PUBLISHED)
+    _signed_in(client, administrator)
+
+    response = _plan_page(client, plan)
+
+    assert _url("plans:plan_refresh", plan) in response.text
+
+
+def test_the_draft_pdf_carries_no_review_comments(client, plan, reviewer, open_comment):
+    _at(plan, Status.IN_REVIEW)
+    _signed_in(client, reviewer)
+
+    response = client.get(_url("plans:plan_pdf", plan))
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert open_comment.action.text[:40] in " ".join(text.split())
+    assert "Who funds this?" not in text
