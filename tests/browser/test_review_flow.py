@@ -1,0 +1,85 @@
+"""The Leadership Group's review in a real browser: a reviewer comments on an action, the
+task group's editor resolves it, the administrator approves and publishes, and the public
+then reads the plan. axe-core checks every page on the way."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from plans.models import Plan
+from priorities.models import ReviewComment
+from tests.browser.test_action_plan_flow import assert_accessible
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COMMENT = "Which partner funds the mediation service?"
+
+
+@pytest.fixture
+def plan_in_review(plan, action, reviewer, editor, administrator) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    plan.refresh_from_db()
+    return plan
+
+
+def _signed_in_page(browser: Browser, base_url: str, username: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{base_url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(f"{base_url}/sign-in/")
+    return page
+
+
+def _plan_url(base_url: str, plan: Plan) -> str:
+    return f"{base_url}/plans/{plan.partnership.slug}/{plan.slug}/"
+
+
+def test_a_comment_is_resolved_and_the_approved_plan_is_published_for_the_public(
+    browser: Browser, live_server, plan_in_review, action
+):
+    base_url, plan_url = live_server.url, _plan_url(live_server.url, plan_in_review)
+
+    anonymous = browser.new_context().new_page()
+    assert anonymous.goto(plan_url).status == 404
+
+    reviewer = _signed_in_page(browser, base_url, "reviewer")
+    reviewer.goto(plan_url)
+    assert_accessible(reviewer)
+    reviewer.get_by_role("link", name="Comment on action 1.1").click()
+    assert_accessible(reviewer)
+    reviewer.get_by_label("Comment").fill(COMMENT)
+    reviewer.get_by_role("button", name="Add the comment").click()
+    expect(reviewer.get_by_text("Your comment has been added.")).to_be_visible()
+    expect(reviewer.get_by_text(COMMENT)).to_be_visible()
+    expect(reviewer.get_by_role("button", name="Mark as resolved")).to_have_count(0)
+
+    editor = _signed_in_page(browser, base_url, "editor")
+    editor.goto(plan_url)
+    expect(editor.get_by_text(COMMENT)).to_be_visible()
+    editor.get_by_role("button", name="Mark as resolved").click()
+    expect(editor.get_by_text("The comment has been marked as resolved.")).to_be_visible()
+    assert_accessible(editor)
+    assert ReviewComment.objects.get().resolved_by.username == "editor"
+
+    administrator = _signed_in_page(browser, base_url, "administrator")
+    administrator.goto(plan_url)
+    expect(administrator.get_by_role("heading", name="Status: In review")).to_be_visible()
+    administrator.get_by_role("link", name="Approve").click()
+    assert_accessible(administrator)
+    administrator.get_by_role("button", name="Approve").click()
+    expect(administrator.get_by_role("heading", name="Status: Approved")).to_be_visible()
+    administrator.get_by_role("link", name="Publish").click()
+    administrator.get_by_label("Comment (optional)").fill("Agreed by the Leadership Group")
+    administrator.get_by_role("button", name="Publish").click()
+    expect(administrator.get_by_role("heading", name="Status: Published")).to_be_visible()
+    assert_accessible(administrator)
+
+    public = anonymous.goto(plan_url)
+    assert public.status == 200
+    expect(anonymous.get_by_role("heading", name=plan_in_review.title, exact=True)).to_be_visible()
+    expect(anonymous.get_by_text(action.text)).to_be_visible()
+    expect(anonymous.get_by_text("DRAFT")).to_have_count(0)
+    expect(anonymous.get_by_text(COMMENT)).to_have_count(0)
+    assert_accessible(anonymous)
