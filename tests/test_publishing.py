@@ -8,7 +8,6 @@ from django.core.cache import cache
 from plans import pdf as pdf_module
 from plans import publishing
 from plans.models import Plan, PublishedCopy
-from plans.services import plan_publish
 from priorities.models import Action
 from tests.conftest import PASSWORD
 
@@ -18,6 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+
+
+def plan_publish(*, plan: Plan, user) -> PublishedCopy:
+    """Publish an approved plan the one way plans are published, through the workflow."""
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+    plan.refresh_from_db()
+    plan.move_to(Plan.Status.PUBLISHED, user=user)
+    return plan.published_copies.latest()
 
 
 def test_publishing_sets_the_status_and_stores_page_and_pdfs_with_hashes(
@@ -95,8 +102,9 @@ def test_a_failed_render_leaves_the_plan_unpublished(plan, action, administrator
     with pytest.raises(RuntimeError):
         plan_publish(plan=plan, user=administrator)
     plan.refresh_from_db()
-    assert plan.status == Plan.Status.DRAFT
+    assert plan.status == Plan.Status.APPROVED
     assert not PublishedCopy.objects.exists()
+    assert not plan.transitions.filter(to_status=Plan.Status.PUBLISHED).exists()
 
 
 def test_draft_edits_show_at_once_to_members(client, plan, action, viewer):
