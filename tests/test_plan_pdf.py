@@ -238,7 +238,9 @@ def test_emoji_and_chinese_text_render_a_pdf_without_error(plan, priority, actio
     """The glyphs need a font that has them (fonts-noto-cjk, fonts-noto-color-emoji)."""
     Action.objects.filter(pk=action.pk).update(text="社区安全 🚓👮 together")
     reader = PdfReader(io.BytesIO(plan_pdf(plan_document(plan))))
-    assert len(reader.pages) >= 3
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "社区安全" in text
+    assert "together" in text
 
 
 @pytest.mark.django_db
