@@ -82,6 +82,7 @@ class ActionEntry:
     lead_partners: str
     indicators: list[IndicatorLink]
     review_threads: list = field(default_factory=list)
+    comment_url: str = ""
 
     @property
     def indicator_links(self) -> SafeString:

@@ -13,6 +13,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.document import PlanDocument
@@ -290,11 +291,22 @@ def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
 
 def attach_review(document: PlanDocument, panel: ReviewPanel) -> None:
     """Hang each thread list on the document entry it belongs to, so the shared document
-    templates draw them in place without looking anything up."""
+    templates draw them in place without looking anything up.
+
+    Actions are the many rows of the page, so their "Comment" links are built here from one
+    reversed address rather than by a template tag per row.
+    """
     threads = panel.threads
+    plan = document.plan
+    # ".../comments/new/action/0/" with the 0 swapped for each action's id.
+    comment_prefix = reverse(
+        "plans:comment_add", args=[plan.partnership.slug, plan.slug, "action", 0]
+    ).removesuffix("0/")
     for entry in (*document.sections_before, *document.sections_after, *document.sections_appendix):
         entry.review_threads = threads.by_section.get(entry.section.pk, [])
     for entry in document.priorities:
         entry.review_threads = threads.by_priority.get(entry.priority.pk, [])
         for item in entry.actions:
             item.review_threads = threads.by_action.get(item.action.pk, [])
+            if panel.can_comment:
+                item.comment_url = f"{comment_prefix}{item.action.pk}/"
