@@ -22,8 +22,23 @@ def plan_in_review(plan, action, reviewer, editor, administrator) -> Plan:
     return plan
 
 
-def _signed_in_page(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context().new_page()
+@pytest.fixture
+def new_page(browser: Browser):
+    """Pages in separate browser contexts (separate sessions), all closed when the test ends."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _signed_in_page(new_page, base_url: str, username: str) -> Page:
+    page = new_page()
     page.goto(f"{base_url}/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -37,14 +52,14 @@ def _plan_url(base_url: str, plan: Plan) -> str:
 
 
 def test_a_comment_is_resolved_and_the_approved_plan_is_published_for_the_public(
-    browser: Browser, live_server, plan_in_review, action
+    new_page, live_server, plan_in_review, action
 ):
     base_url, plan_url = live_server.url, _plan_url(live_server.url, plan_in_review)
 
-    anonymous = browser.new_context().new_page()
+    anonymous = new_page()
     assert anonymous.goto(plan_url).status == 404
 
-    reviewer = _signed_in_page(browser, base_url, "reviewer")
+    reviewer = _signed_in_page(new_page, base_url, "reviewer")
     reviewer.goto(plan_url)
     assert_accessible(reviewer)
     reviewer.get_by_role("link", name="Comment on action 1.1").click()
@@ -55,7 +70,7 @@ def test_a_comment_is_resolved_and_the_approved_plan_is_published_for_the_public
     expect(reviewer.get_by_text(COMMENT)).to_be_visible()
     expect(reviewer.get_by_role("button", name="Mark as resolved")).to_have_count(0)
 
-    editor = _signed_in_page(browser, base_url, "editor")
+    editor = _signed_in_page(new_page, base_url, "editor")
     editor.goto(plan_url)
     expect(editor.get_by_text(COMMENT)).to_be_visible()
     editor.get_by_role("button", name="Mark as resolved").click()
@@ -63,7 +78,7 @@ def test_a_comment_is_resolved_and_the_approved_plan_is_published_for_the_public
     assert_accessible(editor)
     assert ReviewComment.objects.get().resolved_by.username == "editor"
 
-    administrator = _signed_in_page(browser, base_url, "administrator")
+    administrator = _signed_in_page(new_page, base_url, "administrator")
     administrator.goto(plan_url)
     expect(administrator.get_by_role("heading", name="Status: In review")).to_be_visible()
     administrator.get_by_role("link", name="Approve").click()
