@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from plans import review
+from plans import public_cache, review
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
 from plans.permissions import access_for
 from plans.publishing import plan_page_html, plan_pdf_file
-
-PUBLIC_PAGE_CACHE_SECONDS = 60 * 60
 
 
 def get_plan_for_user(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
@@ -44,24 +40,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/index.html", {"partnerships": partnerships})
 
 
-def _nothing_personal(request: HttpRequest) -> bool:
-    """An anonymous visitor with no session or messages sees exactly what every other does."""
-    return not request.user.is_authenticated and not (
-        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
-    )
-
-
 @require_safe
 def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request, partnership_slug, plan_slug)
-    shared = plan.status in PUBLIC_STATUSES and _nothing_personal(request)
-    # Saving the plan (publishing, superseding) changes updated_at and so the key.
-    key = f"plans:public-page:{plan.pk}:{plan.updated_at.timestamp()}"
-    if shared and (content := cache.get(key)) is not None:
-        return HttpResponse(content)
     response = _plan_page(request, plan)
-    if shared:
-        cache.set(key, response.content, PUBLIC_PAGE_CACHE_SECONDS)
+    if plan.status in PUBLIC_STATUSES:
+        public_cache.remember(request, response)
     return response
 
 
@@ -112,7 +96,7 @@ def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> Htt
 @require_safe
 def plan_pdf(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request, partnership_slug, plan_slug)
-    return _pdf_response(request, plan, large_print=False)
+    return _public_pdf_response(request, plan, large_print=False)
 
 
 @require_safe
@@ -120,4 +104,11 @@ def plan_large_print_pdf(
     request: HttpRequest, partnership_slug: str, plan_slug: str
 ) -> HttpResponse:
     plan = get_plan_for_user(request, partnership_slug, plan_slug)
-    return _pdf_response(request, plan, large_print=True)
+    return _public_pdf_response(request, plan, large_print=True)
+
+
+def _public_pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
+    response = _pdf_response(request, plan, large_print=large_print)
+    if plan.status in PUBLIC_STATUSES:
+        public_cache.remember(request, response)
+    return response

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from plans import public_cache
 from plans.models import Membership, Plan, PlanTransition
 
 Status = Plan.Status
@@ -106,6 +107,10 @@ def _record(plan: Plan, to_status: str, user, comment: str, reason: str = "") ->
     )
     plan.status = to_status
     plan.save(update_fields=["status", "updated_at"])
+    # Entries for the plan's public addresses were stored under its old status. Forgotten now,
+    # and again once the move commits, in case a request re-stored the old page in between.
+    public_cache.forget(plan)
+    transaction.on_commit(lambda: public_cache.forget(plan))
     return transition
 
 

@@ -254,15 +254,6 @@ def test_repeat_anonymous_view_of_a_public_plan_is_not_rendered_again(
     assert page(client, plan).content == first
 
 
-def test_superseding_a_plan_shows_at_once(client, plan, action):
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
-    page(client, plan)
-    plan.refresh_from_db()
-    plan.status = Plan.Status.SUPERSEDED
-    plan.save()
-    assert "has been superseded" in page(client, plan).content.decode()
-
-
 def test_governance_chart_draws_groups_that_report_in_a_loop_once_each(partnership):
     first = Group.objects.create(partnership=partnership, name="First", kind=Group.Kind.OTHER)
     second = Group.objects.create(
