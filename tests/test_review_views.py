@@ -347,6 +347,7 @@ def test_plan_page_shows_the_administrator_the_move_they_may_make(client, plan, 
 
     assert "Status: Draft" in response.text
     assert _url("plans:plan_move", plan, "in_review") in response.text
+    assert reverse("priorities:plan", args=[plan.pk]) in response.text
 
 
 def test_plan_page_offers_a_viewer_no_moves(client, plan, viewer):
