@@ -242,16 +242,6 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             )
         return self.filter(public)
 
-    def visible_to(self, user) -> PlanQuerySet:
-        """Published plans for everyone; every plan of the partnerships a user belongs to."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        if user.is_authenticated:
-            return self.filter(
-                Q(status=Plan.Status.PUBLISHED) | Q(partnership__memberships__user=user)
-            ).distinct()
-        return self.published()
-
 
 class Plan(models.Model):
     class Status(models.TextChoices):
