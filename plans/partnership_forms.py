@@ -14,8 +14,6 @@ from plans.models import Group, Membership, Organisation, Partnership
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
-    helper.label_size = "s"
-    helper.legend_size = "s"
     return helper
 
 
@@ -65,6 +63,7 @@ class GroupForm(forms.ModelForm):
         self.fields["chair_organisation"].queryset = Organisation.objects.filter(
             participations__partnership=partnership
         ).distinct()
+        self.fields["chair_organisation"].empty_label = "Not recorded"
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -94,32 +94,41 @@ def person_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
     form = PersonAddForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data.get("user"):
-            membership = people.membership_add(
-                partnership=partnership,
-                user=data["user"],
-                role=data["role"],
-                task_groups=data["task_groups"],
-            )
-            done = "added to the partnership"
+        try:
+            done = _add_person(request, partnership, form.cleaned_data)
+        except people.PeopleRefused as refusal:
+            form.add_error("email", refusal.reason)
         else:
-            membership = people.person_invite(
-                partnership=partnership,
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                role=data["role"],
-                task_groups=data["task_groups"],
-                domain=request.get_host(),
-                use_https=request.is_secure(),
-            )
-            done = f"added; we have emailed {data['email']} a link to choose a password"
-        messages.success(request, f"{_name(membership)} {done}.")
-        return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
+            messages.success(request, done)
+            return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
     return render(
         request, "plans/partnership/person_add.html", {"partnership": partnership, "form": form}
+    )
+
+
+def _add_person(request: HttpRequest, partnership: Partnership, data: dict) -> str:
+    """Add the account found, or create one; returns what to tell the administrator."""
+    if data.get("user"):
+        membership = people.membership_add(
+            partnership=partnership,
+            user=data["user"],
+            role=data["role"],
+            task_groups=data["task_groups"],
+        )
+        return f"{_name(membership)} added to the partnership."
+    membership = people.person_invite(
+        partnership=partnership,
+        username=data["username"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        role=data["role"],
+        task_groups=data["task_groups"],
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+    )
+    return (
+        f"{_name(membership)} added; we have emailed {data['email']} a link to choose a password."
     )
 
 

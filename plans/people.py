@@ -58,6 +58,8 @@ def person_invite(
     The administrator never knows the password; the link is Django's password reset link, so
     it expires and works once, like any other reset.
     """
+    # The email goes inside the transaction: if it cannot be sent, no account is left behind
+    # that nobody can sign in to.
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, email=email, first_name=first_name, last_name=last_name
@@ -67,21 +69,27 @@ def person_invite(
         membership = membership_add(
             partnership=partnership, user=user, role=role, task_groups=task_groups
         )
-    context = {
-        "user": user,
-        "partnership": partnership,
-        "domain": domain,
-        "protocol": "https" if use_https else "http",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    subject = render_to_string("plans/partnership/invite_subject.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=render_to_string("plans/partnership/invite_email.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
+        context = {
+            "user": user,
+            "partnership": partnership,
+            "domain": domain,
+            "protocol": "https" if use_https else "http",
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        subject = render_to_string("plans/partnership/invite_subject.txt", context)
+        try:
+            send_mail(
+                subject=" ".join(subject.split()),
+                message=render_to_string("plans/partnership/invite_email.txt", context),
+                from_email=None,
+                recipient_list=[email],
+            )
+        except OSError as error:
+            raise PeopleRefused(
+                f"We could not send the email to {email}, so the account has not been "
+                "created. Try again in a few minutes."
+            ) from error
     return membership
 
 

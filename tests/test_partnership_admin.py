@@ -334,6 +334,25 @@ def test_reset_link_in_the_email_lets_the_new_person_set_a_password(
     assert User.objects.get(username="jo").check_password("a-long-new-password-1")
 
 
+def _mail_server_down(**kwargs) -> int:
+    raise ConnectionRefusedError("The mail server is not answering.")
+
+
+def test_no_account_is_left_behind_when_the_email_cannot_be_sent(
+    client, administrator, partnership, monkeypatch
+):
+    monkeypatch.setattr("plans.people.send_mail", _mail_server_down)
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership),
+        {"username": "jo", "email": "jo@example.org", "role": "viewer"},
+    )
+
+    assert "We could not send the email to jo@example.org" in response.content.decode()
+    assert not User.objects.filter(username="jo").exists()
+
+
 def test_existing_user_is_added_by_email(client, administrator, partnership, outsider):
     client.force_login(administrator)
 
