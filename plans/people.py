@@ -61,11 +61,10 @@ def person_invite(
     # The email goes inside the transaction: if it cannot be sent, no account is left behind
     # that nobody can sign in to.
     with transaction.atomic():
+        # Without a password, create_user makes it unusable: only the emailed link sets one.
         user = User.objects.create_user(
             username=username, email=email, first_name=first_name, last_name=last_name
         )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
         membership = membership_add(
             partnership=partnership, user=user, role=role, task_groups=task_groups
         )
