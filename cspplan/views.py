@@ -36,6 +36,10 @@ def _member_home(user, today: datetime.date) -> dict:
         .select_related("partnership")
         .prefetch_related(Prefetch("task_groups", queryset=Group.objects.order_by("order", "name")))
     )
+    for membership in memberships:
+        membership.can_manage = (
+            user.is_superuser or membership.role == Membership.Role.ADMINISTRATOR
+        )
     partnership_ids = [m.partnership_id for m in memberships]
     own_group_ids = [group.pk for m in memberships for group in m.task_groups.all()]
     plans = (

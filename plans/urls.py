@@ -1,11 +1,24 @@
 from django.urls import path
 
-from plans import review_urls, views
+from plans import partnership_views, review_urls, views
 
 app_name = "plans"
 
+_PARTNERSHIP = "partnership/<slug:partnership_slug>/"
+
+# Before the plan routes, which would otherwise read "partnership" as a partnership's slug.
 urlpatterns = [
     path("", views.index, name="index"),
+    path(_PARTNERSHIP, partnership_views.partnership_manage, name="partnership_manage"),
+    path(f"{_PARTNERSHIP}groups/add/", partnership_views.group_add, name="group_add"),
+    path(f"{_PARTNERSHIP}groups/<int:pk>/", partnership_views.group_edit, name="group_edit"),
+    path(f"{_PARTNERSHIP}people/add/", partnership_views.person_add, name="person_add"),
+    path(f"{_PARTNERSHIP}people/<int:pk>/", partnership_views.person_edit, name="person_edit"),
+    path(
+        f"{_PARTNERSHIP}people/<int:pk>/remove/",
+        partnership_views.person_remove,
+        name="person_remove",
+    ),
     path("<slug:partnership_slug>/<slug:plan_slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:partnership_slug>/<slug:plan_slug>/pdf/", views.plan_pdf, name="plan_pdf"),
     path(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -54,6 +55,7 @@ def only(*allowed: str) -> dict[str, str | int]:
 
 
 EDITORS = ("editor", "administrator", "superuser")
+ADMINISTRATORS = only("administrator", "superuser")
 COMMENTERS = ("reviewer", "other_editor", "editor", "administrator", "superuser")
 
 
@@ -106,6 +108,22 @@ def _progress_form(world: World) -> dict:
         "rag": "green",
         "note": "On track.",
     }
+
+
+def _partnership(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.plan.partnership.slug, *[a(w) for a in args]])
+
+
+def _task_group(world: World) -> int:
+    return world.action.priority.task_group_id
+
+
+def _reviewer_membership(world: World) -> int:
+    return Membership.objects.get(partnership=world.plan.partnership, user__username="reviewer").pk
+
+
+def _group_form(world: World) -> dict:
+    return {"name": "Reducing Reoffending Task Group", "kind": "task"}
 
 
 def _admin_move(world: World) -> dict:
@@ -273,6 +291,56 @@ CASES = [
         only(),
         plan_status=Status.PUBLISHED,
     ),
+    # Partnership administrators set up the partnership's groups and people
+    Case("manage the partnership", "get", _partnership("plans:partnership_manage"), ADMINISTRATORS),
+    Case("add a group form", "get", _partnership("plans:group_add"), ADMINISTRATORS),
+    Case("add a group", "post", _partnership("plans:group_add"), ADMINISTRATORS, _group_form),
+    Case(
+        "edit a group form",
+        "get",
+        _partnership("plans:group_edit", _task_group),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "edit a group",
+        "post",
+        _partnership("plans:group_edit", _task_group),
+        ADMINISTRATORS,
+        _group_form,
+    ),
+    Case("add a person form", "get", _partnership("plans:person_add"), ADMINISTRATORS),
+    Case(
+        "add a person",
+        "post",
+        _partnership("plans:person_add"),
+        ADMINISTRATORS,
+        data=lambda w: {"username": "new_person", "email": "new@example.org", "role": "viewer"},
+    ),
+    Case(
+        "change a person's role form",
+        "get",
+        _partnership("plans:person_edit", _reviewer_membership),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "change a person's role",
+        "post",
+        _partnership("plans:person_edit", _reviewer_membership),
+        ADMINISTRATORS,
+        data=lambda w: {"role": "viewer"},
+    ),
+    Case(
+        "remove a person confirmation",
+        "get",
+        _partnership("plans:person_remove", _reviewer_membership),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a person",
+        "post",
+        _partnership("plans:person_remove", _reviewer_membership),
+        ADMINISTRATORS,
+    ),
     # The Django admin is for site superusers
     Case(
         "admin",
@@ -323,7 +391,22 @@ MATRIX_ROUTES = {
     "priorities:action_move",
     "priorities:action_remove",
     "priorities:progress_add",
+    "plans:partnership_manage",
+    "plans:group_add",
+    "plans:group_edit",
+    "plans:person_add",
+    "plans:person_edit",
+    "plans:person_remove",
 }
+
+
+@pytest.fixture(autouse=True)
+def _empty_public_cache():
+    """The matrix sets statuses directly, past the workflow that forgets cached public pages,
+    so a page cached as published by one case must not answer the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,188 @@
+"""Pages where a partnership administrator sets up the partnership's groups and people."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from plans import people
+from plans.models import Group, Membership, Partnership
+from plans.partnership_forms import GroupForm, MembershipForm, PersonAddForm
+from plans.permissions import ChangeRefused, access_for
+
+
+def get_partnership_for_user(request: HttpRequest, slug: str) -> Partnership:
+    """The partnership, if this person administers it: outsiders 404, other members 403."""
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise Http404("No such partnership.")
+    access = access_for(request.user, partnership)
+    if not access.can_read:
+        raise Http404("No such partnership.")
+    if not access.is_administrator:
+        raise ChangeRefused(
+            "Only the partnership’s administrators can set up its groups and people. Ask one "
+            "of them if something needs changing."
+        )
+    return partnership
+
+
+def get_membership_for_user(request: HttpRequest, slug: str, pk: int) -> Membership:
+    partnership = get_partnership_for_user(request, slug)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "partnership").prefetch_related("task_groups"),
+        pk=pk,
+        partnership=partnership,
+    )
+
+
+@require_GET
+@login_required
+def partnership_manage(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    partnership = get_partnership_for_user(request, partnership_slug)
+    groups = Group.objects.filter(partnership=partnership).select_related(
+        "reports_to", "chair_organisation"
+    )
+    memberships = (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user")
+        .prefetch_related(Prefetch("task_groups", queryset=Group.objects.order_by("name")))
+    )
+    return render(
+        request,
+        "plans/partnership/manage.html",
+        {"partnership": partnership, "groups": groups, "memberships": memberships},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    partnership = get_partnership_for_user(request, partnership_slug)
+    return _group_form(request, partnership, Group())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    partnership = get_partnership_for_user(request, partnership_slug)
+    group = get_object_or_404(Group, pk=pk, partnership=partnership)
+    return _group_form(request, partnership, group)
+
+
+def _group_form(request: HttpRequest, partnership: Partnership, group: Group) -> HttpResponse:
+    adding = group.pk is None
+    form = GroupForm(request.POST or None, instance=group, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, f"{group.name} {'added' if adding else 'saved'}.")
+        return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
+    return render(
+        request,
+        "plans/partnership/group_form.html",
+        {"partnership": partnership, "form": form, "group": None if adding else group},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    partnership = get_partnership_for_user(request, partnership_slug)
+    form = PersonAddForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = _add_person(request, partnership, form.cleaned_data)
+        except people.PeopleRefused as refusal:
+            form.add_error("email", refusal.reason)
+        else:
+            messages.success(request, done)
+            return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
+    return render(
+        request, "plans/partnership/person_add.html", {"partnership": partnership, "form": form}
+    )
+
+
+def _add_person(request: HttpRequest, partnership: Partnership, data: dict) -> str:
+    """Add the account found, or create one; returns what to tell the administrator."""
+    if data.get("user"):
+        membership = people.membership_add(
+            partnership=partnership,
+            user=data["user"],
+            role=data["role"],
+            task_groups=data["task_groups"],
+        )
+        return f"{_name(membership)} added to the partnership."
+    membership = people.person_invite(
+        partnership=partnership,
+        username=data["username"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        role=data["role"],
+        task_groups=data["task_groups"],
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+    )
+    return (
+        f"{_name(membership)} added; we have emailed {data['email']} a link to choose a password."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request, partnership_slug, pk)
+    initial = {"role": membership.role, "task_groups": list(membership.task_groups.all())}
+    form = MembershipForm(request.POST or None, initial=initial, partnership=membership.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people.membership_change(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                task_groups=form.cleaned_data["task_groups"],
+            )
+        except people.PeopleRefused as refusal:
+            form.add_error("role", refusal.reason)
+        else:
+            messages.success(request, f"{_name(membership)}’s role saved.")
+            return redirect("plans:partnership_manage", partnership_slug=partnership_slug)
+    return render(
+        request,
+        "plans/partnership/person_edit.html",
+        {"partnership": membership.partnership, "membership": membership, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_remove(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request, partnership_slug, pk)
+    refusal = ""
+    if request.method == "POST":
+        try:
+            people.membership_remove(membership=membership)
+        except people.PeopleRefused as refused:
+            refusal = refused.reason
+        else:
+            messages.success(
+                request, f"{_name(membership)} removed from the partnership. Their account stays."
+            )
+            return redirect("plans:partnership_manage", partnership_slug=partnership_slug)
+    return render(
+        request,
+        "plans/partnership/person_remove.html",
+        {
+            "partnership": membership.partnership,
+            "membership": membership,
+            "name": _name(membership),
+            "refusal": refusal,
+        },
+    )
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.get_full_name() or membership.user.username

@@ -1,0 +1,540 @@
+"""A partnership administrator sets up the partnership's groups and people in the app."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from plans.models import Group, Membership, Organisation, PartnershipOrganisation
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, partnership, *args) -> str:
+    return reverse(f"plans:{name}", args=[partnership.slug, *args])
+
+
+@pytest.fixture
+def board(partnership) -> Group:
+    return Group.objects.create(
+        partnership=partnership, name="Partnership Board", kind=Group.Kind.LEADERSHIP
+    )
+
+
+@pytest.fixture
+def viewer_membership(viewer) -> Membership:
+    return viewer.memberships.get()
+
+
+@pytest.fixture
+def pages(partnership, task_group, viewer_membership) -> dict[str, str]:
+    """Every page of the concern, by name, for the permission tests."""
+    return {
+        "partnership": _url("partnership_manage", partnership),
+        "group add": _url("group_add", partnership),
+        "group edit": _url("group_edit", partnership, task_group.pk),
+        "person add": _url("person_add", partnership),
+        "person edit": _url("person_edit", partnership, viewer_membership.pk),
+        "person remove": _url("person_remove", partnership, viewer_membership.pk),
+    }
+
+
+PAGE_NAMES = [
+    "partnership",
+    "group add",
+    "group edit",
+    "person add",
+    "person edit",
+    "person remove",
+]
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+@pytest.mark.parametrize("role", ["administrator", "superuser"])
+def test_administrators_and_superusers_open_every_page(client, request, pages, page, role):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(pages[page])
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, pages, page):
+    response = client.get(pages[page])
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_outsiders_are_told_nothing(client, outsider, pages, page):
+    client.force_login(outsider)
+
+    assert client.get(pages[page]).status_code == 404
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+@pytest.mark.parametrize("role", ["editor", "reviewer", "viewer"])
+def test_other_members_are_refused_with_a_reason(client, request, pages, page, role):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(pages[page])
+
+    assert response.status_code == 403
+    assert "Only the partnership’s administrators" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_pages_refuse_other_methods(client, administrator, pages, page):
+    client.force_login(administrator)
+
+    assert client.put(pages[page]).status_code == 405
+
+
+def test_partnership_page_refuses_post(client, administrator, partnership):
+    client.force_login(administrator)
+
+    assert client.post(_url("partnership_manage", partnership)).status_code == 405
+
+
+def test_partnership_page_lists_groups_and_people(
+    client, administrator, editor, partnership, task_group, board
+):
+    task_group.reports_to = board
+    task_group.save()
+    client.force_login(administrator)
+
+    page = client.get(_url("partnership_manage", partnership)).content.decode()
+
+    assert "Pat Chair" in page
+    assert "Partnership Board" in page
+    assert "editor@example.org" in page
+    assert task_group.name in page
+
+
+def test_partnership_page_query_count_does_not_grow_with_people(
+    client, administrator, partnership, task_group, django_assert_max_num_queries
+):
+    for number in range(10):
+        user = User.objects.create_user(username=f"person{number}")
+        membership = Membership.objects.create(
+            user=user, partnership=partnership, role=Membership.Role.EDITOR
+        )
+        membership.task_groups.add(task_group)
+    client.force_login(administrator)
+
+    with django_assert_max_num_queries(12):
+        client.get(_url("partnership_manage", partnership))
+
+
+def test_home_links_administrators_to_manage_the_partnership(client, administrator, partnership):
+    client.force_login(administrator)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert _url("partnership_manage", partnership) in page
+
+
+def test_home_does_not_offer_editors_the_management_link(client, editor, partnership):
+    client.force_login(editor)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert _url("partnership_manage", partnership) not in page
+
+
+# Groups
+
+
+def _group_form(**changes) -> dict:
+    return {"name": "Reducing Reoffending Task Group", "kind": "task", **changes}
+
+
+def test_administrator_adds_a_group(client, administrator, partnership, board, police):
+    PartnershipOrganisation.objects.create(
+        partnership=partnership,
+        organisation=police,
+        role=PartnershipOrganisation.Role.RESPONSIBLE_AUTHORITY,
+    )
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership),
+        _group_form(
+            reports_to=board.pk,
+            chair_name="Sam Chair",
+            chair_email="sam@example.org",
+            chair_organisation=police.pk,
+        ),
+    )
+
+    assert response.status_code == 302
+    group = Group.objects.get(name="Reducing Reoffending Task Group")
+    assert (group.partnership, group.reports_to, group.chair_organisation) == (
+        partnership,
+        board,
+        police,
+    )
+
+
+def test_invalid_group_is_shown_again_with_errors_and_not_saved(client, administrator, partnership):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership), _group_form(name="", chair_email="not an email")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert "Enter the group’s name" in page
+    assert "Enter the chair’s email like name@example.org" in page
+    assert not Group.objects.filter(partnership=partnership, kind="task").exists()
+
+
+def test_group_name_must_be_new_in_the_partnership(client, administrator, partnership, board):
+    client.force_login(administrator)
+
+    response = client.post(_url("group_add", partnership), _group_form(name="partnership board"))
+
+    assert "already has a group of that name" in response.content.decode()
+    assert Group.objects.filter(partnership=partnership).count() == 1
+
+
+def test_administrator_edits_a_group(client, administrator, partnership, task_group, board):
+    client.force_login(administrator)
+
+    client.post(
+        _url("group_edit", partnership, task_group.pk),
+        _group_form(name="ASB Task Group", reports_to=board.pk),
+    )
+
+    task_group.refresh_from_db()
+    assert (task_group.name, task_group.reports_to) == ("ASB Task Group", board)
+
+
+def test_group_cannot_report_to_a_group_below_it(
+    client, administrator, partnership, task_group, board
+):
+    task_group.reports_to = board
+    task_group.save()
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_edit", partnership, board.pk),
+        _group_form(name="Partnership Board", kind="leadership", reports_to=task_group.pk),
+    )
+
+    assert "already reports, directly or through other groups" in response.content.decode()
+    board.refresh_from_db()
+    assert board.reports_to is None
+
+
+def test_group_cannot_report_to_itself(client, administrator, partnership, board):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_edit", partnership, board.pk),
+        _group_form(name="Partnership Board", kind="leadership", reports_to=board.pk),
+    )
+
+    assert "Choose a group of this partnership" in response.content.decode()
+    board.refresh_from_db()
+    assert board.reports_to is None
+
+
+def test_group_cannot_report_to_another_partnerships_group(
+    client, administrator, partnership, other_partnership
+):
+    elsewhere = Group.objects.create(
+        partnership=other_partnership, name="West Board", kind=Group.Kind.LEADERSHIP
+    )
+    client.force_login(administrator)
+
+    response = client.post(_url("group_add", partnership), _group_form(reports_to=elsewhere.pk))
+
+    assert "Choose a group of this partnership" in response.content.decode()
+    assert not Group.objects.filter(name="Reducing Reoffending Task Group").exists()
+
+
+def test_chair_organisation_must_take_part_in_the_partnership(client, administrator, partnership):
+    stranger = Organisation.objects.create(name="Somewhere Else Council")
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership), _group_form(chair_organisation=stranger.pk)
+    )
+
+    assert "Choose an organisation taking part in this partnership" in response.content.decode()
+    assert not Group.objects.filter(name="Reducing Reoffending Task Group").exists()
+
+
+def test_another_partnerships_group_is_not_found(
+    client, administrator, partnership, other_partnership
+):
+    elsewhere = Group.objects.create(
+        partnership=other_partnership, name="West Board", kind=Group.Kind.LEADERSHIP
+    )
+    client.force_login(administrator)
+
+    assert client.get(_url("group_edit", partnership, elsewhere.pk)).status_code == 404
+
+
+# People
+
+
+def test_new_person_gets_an_account_without_password_and_the_reset_email(
+    client, administrator, partnership, task_group, mailoutbox
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership),
+        {
+            "username": "jo",
+            "first_name": "Jo",
+            "last_name": "Bloggs",
+            "email": "jo@example.org",
+            "role": "editor",
+            "task_groups": [task_group.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    jo = User.objects.get(username="jo")
+    assert not jo.has_usable_password()
+    assert list(jo.memberships.get(partnership=partnership).task_groups.all()) == [task_group]
+    assert mailoutbox[0].to == ["jo@example.org"]
+    uid = urlsafe_base64_encode(force_bytes(jo.pk))
+    assert f"http://testserver/password-reset/{uid}/" in mailoutbox[0].body
+
+
+def test_reset_link_in_the_email_lets_the_new_person_set_a_password(
+    client, administrator, partnership, mailoutbox
+):
+    client.force_login(administrator)
+    client.post(
+        _url("person_add", partnership),
+        {"username": "jo", "email": "jo@example.org", "role": "viewer"},
+    )
+    client.logout()
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
+
+    form_page = client.get(link.strip(), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-password-1", "new_password2": "a-long-new-password-1"},
+    )
+
+    assert User.objects.get(username="jo").check_password("a-long-new-password-1")
+
+
+def _mail_server_down(**kwargs) -> int:
+    raise ConnectionRefusedError("The mail server is not answering.")
+
+
+def test_no_account_is_left_behind_when_the_email_cannot_be_sent(
+    client, administrator, partnership, monkeypatch
+):
+    monkeypatch.setattr("plans.people.send_mail", _mail_server_down)
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership),
+        {"username": "jo", "email": "jo@example.org", "role": "viewer"},
+    )
+
+    assert "We could not send the email to jo@example.org" in response.content.decode()
+    assert not User.objects.filter(username="jo").exists()
+
+
+def test_existing_user_is_added_by_email(client, administrator, partnership, outsider):
+    client.force_login(administrator)
+
+    client.post(
+        _url("person_add", partnership), {"existing": "OUTSIDER@example.org", "role": "reviewer"}
+    )
+
+    assert outsider.memberships.get(partnership=partnership).role == "reviewer"
+
+
+def test_existing_user_is_added_by_username_without_an_email(
+    client, administrator, partnership, outsider, mailoutbox
+):
+    client.force_login(administrator)
+
+    client.post(_url("person_add", partnership), {"existing": "outsider", "role": "viewer"})
+
+    assert outsider.memberships.filter(partnership=partnership).exists()
+    assert mailoutbox == []
+
+
+def test_unknown_account_is_shown_again_with_errors(client, administrator, partnership):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership), {"existing": "nobody@example.org", "role": "viewer"}
+    )
+
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "No account has that username or email" in page
+    assert 'value="nobody@example.org"' in page
+
+
+def test_new_account_needs_a_free_username_and_an_email(
+    client, administrator, partnership, mailoutbox
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership), {"username": "Administrator", "role": "viewer"}
+    )
+
+    page = response.content.decode()
+    assert "An account already has that username" in page
+    assert "Enter the new account’s email" in page
+    assert User.objects.filter(username__iexact="administrator").count() == 1
+    assert mailoutbox == []
+
+
+def test_person_already_in_the_partnership_is_not_added_twice(
+    client, administrator, partnership, editor
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership), {"existing": "editor", "role": "viewer"}
+    )
+
+    assert "already has a role in this partnership" in response.content.decode()
+    assert editor.memberships.get().role == "editor"
+
+
+def test_task_groups_of_another_partnership_are_refused(
+    client, administrator, partnership, other_partnership, outsider
+):
+    elsewhere = Group.objects.create(
+        partnership=other_partnership, name="West Task Group", kind=Group.Kind.TASK
+    )
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership),
+        {"existing": "outsider", "role": "editor", "task_groups": [elsewhere.pk]},
+    )
+
+    assert "Choose task groups of this partnership" in response.content.decode()
+    assert not outsider.memberships.filter(partnership=partnership).exists()
+
+
+def test_administrator_changes_a_role_and_task_groups(
+    client, administrator, partnership, viewer_membership, task_group
+):
+    client.force_login(administrator)
+
+    client.post(
+        _url("person_edit", partnership, viewer_membership.pk),
+        {"role": "editor", "task_groups": [task_group.pk]},
+    )
+
+    viewer_membership.refresh_from_db()
+    assert viewer_membership.role == "editor"
+    assert list(viewer_membership.task_groups.all()) == [task_group]
+
+
+def test_task_groups_are_dropped_when_an_editor_becomes_a_reviewer(
+    client, administrator, partnership, editor, task_group
+):
+    membership = editor.memberships.get()
+    client.force_login(administrator)
+
+    client.post(
+        _url("person_edit", partnership, membership.pk),
+        {"role": "reviewer", "task_groups": [task_group.pk]},
+    )
+
+    membership.refresh_from_db()
+    assert membership.role == "reviewer"
+    assert not membership.task_groups.exists()
+
+
+def test_invalid_role_change_is_shown_again_and_not_saved(
+    client, administrator, partnership, viewer_membership
+):
+    client.force_login(administrator)
+
+    response = client.post(_url("person_edit", partnership, viewer_membership.pk), {"role": "boss"})
+
+    assert "govuk-error-summary" in response.content.decode()
+    viewer_membership.refresh_from_db()
+    assert viewer_membership.role == "viewer"
+
+
+def test_last_administrator_cannot_demote_themselves(client, administrator, partnership):
+    membership = administrator.memberships.get()
+    client.force_login(administrator)
+
+    response = client.post(_url("person_edit", partnership, membership.pk), {"role": "viewer"})
+
+    assert "the partnership’s last administrator" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "administrator"
+
+
+def test_last_administrator_cannot_remove_themselves(client, administrator, partnership):
+    membership = administrator.memberships.get()
+    client.force_login(administrator)
+
+    response = client.post(_url("person_remove", partnership, membership.pk))
+
+    assert "the partnership’s last administrator" in response.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_administrator_may_step_down_when_another_remains(
+    client, administrator, partnership, viewer_membership
+):
+    viewer_membership.role = Membership.Role.ADMINISTRATOR
+    viewer_membership.save()
+    membership = administrator.memberships.get()
+    client.force_login(administrator)
+
+    client.post(_url("person_edit", partnership, membership.pk), {"role": "editor"})
+
+    membership.refresh_from_db()
+    assert membership.role == "editor"
+
+
+def test_removal_asks_for_confirmation_first(client, administrator, partnership, viewer_membership):
+    client.force_login(administrator)
+
+    response = client.get(_url("person_remove", partnership, viewer_membership.pk))
+
+    assert "Remove viewer from the partnership?" in response.content.decode()
+    assert Membership.objects.filter(pk=viewer_membership.pk).exists()
+
+
+def test_removal_keeps_the_user_account(client, administrator, partnership, viewer):
+    membership = viewer.memberships.get()
+    client.force_login(administrator)
+
+    response = client.post(_url("person_remove", partnership, membership.pk))
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert User.objects.get(pk=viewer.pk).check_password(PASSWORD)
+
+
+def test_another_partnerships_membership_is_not_found(client, administrator, partnership, outsider):
+    client.force_login(administrator)
+
+    response = client.post(_url("person_remove", partnership, outsider.memberships.get().pk))
+
+    assert response.status_code == 404
+    assert outsider.memberships.exists()
