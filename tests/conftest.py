@@ -5,12 +5,22 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from indicators.models import Indicator, IndicatorSet
 from plans.models import Group, Membership, Organisation, Partnership, PartnershipOrganisation, Plan
 from priorities.models import Action, ActionLeadPartner, Priority
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached public pages and sign-in rate limits live in the cache, which outlasts a test's
+    database: every test starts and ends with it empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -17,14 +16,6 @@ pytestmark = pytest.mark.django_db
 def quick_password_hashing(settings) -> None:
     """Every sign-in hashes a password; the real hasher would dominate the run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Attempts are counted in the cache; each test starts with none and leaves none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_sign_in_with_the_right_password_goes_home(client, viewer):

@@ -1,7 +1,6 @@
 """The plan as a web page: who may read it, what it shows, and that hostile text stays text."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,11 +14,6 @@ from tests.conftest import PASSWORD
 from tests.plan_builders import add_actions, full_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def page(client, plan):

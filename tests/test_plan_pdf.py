@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from pypdf import PdfReader
@@ -122,13 +121,8 @@ def test_each_priority_starts_a_new_page(carlisle):
 # Views and bad input
 
 
-@pytest.fixture(autouse=False)
-def empty_cache():
-    cache.clear()
-
-
 @pytest.mark.django_db
-def test_member_downloads_a_draft_pdf(client, plan, action, viewer, empty_cache):
+def test_member_downloads_a_draft_pdf(client, plan, action, viewer):
     client.login(username=viewer.username, password=PASSWORD)
     response = client.get(f"{plan.get_absolute_url()}pdf/")
     assert response.status_code == 200
@@ -137,18 +131,18 @@ def test_member_downloads_a_draft_pdf(client, plan, action, viewer, empty_cache)
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_gets_404_for_a_draft_pdf(client, plan, empty_cache):
+def test_anonymous_visitor_gets_404_for_a_draft_pdf(client, plan):
     assert client.get(f"{plan.get_absolute_url()}pdf/").status_code == 404
 
 
 @pytest.mark.django_db
-def test_outsider_gets_404_for_a_draft_pdf(client, plan, outsider, empty_cache):
+def test_outsider_gets_404_for_a_draft_pdf(client, plan, outsider):
     client.login(username=outsider.username, password=PASSWORD)
     assert client.get(f"{plan.get_absolute_url()}large-print.pdf").status_code == 404
 
 
 @pytest.mark.django_db
-def test_posting_to_the_pdf_is_refused(client, plan, viewer, empty_cache):
+def test_posting_to_the_pdf_is_refused(client, plan, viewer):
     client.login(username=viewer.username, password=PASSWORD)
     assert client.post(f"{plan.get_absolute_url()}pdf/").status_code == 405
 

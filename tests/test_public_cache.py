@@ -2,7 +2,6 @@
 and sign-in middleware, and a change of the plan's status shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from plans.models import Plan
@@ -11,13 +10,6 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 Status = Plan.Status
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

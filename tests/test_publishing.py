@@ -3,7 +3,6 @@
 import hashlib
 
 import pytest
-from django.core.cache import cache
 
 from plans import pdf as pdf_module
 from plans import publishing
@@ -12,11 +11,6 @@ from priorities.models import Action
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def plan_publish(*, plan: Plan, user) -> PublishedCopy:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -398,15 +397,6 @@ MATRIX_ROUTES = {
     "plans:person_edit",
     "plans:person_remove",
 }
-
-
-@pytest.fixture(autouse=True)
-def _empty_public_cache():
-    """The matrix sets statuses directly, past the workflow that forgets cached public pages,
-    so a page cached as published by one case must not answer the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

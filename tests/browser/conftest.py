@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -45,10 +44,3 @@ def browser_type_launch_args() -> dict:
 @pytest.fixture(autouse=True)
 def quick_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
