@@ -8,12 +8,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import Plan, Section
-from priorities.models import Action, ActionLeadPartner
+from plans.permissions import lead_partners_prefetch
+from priorities.models import Action
 
 _WORDS = re.compile(r"\S+")
 
@@ -85,15 +85,7 @@ def _actions(plan: Plan) -> list[Action]:
         Action.objects.current()
         .filter(priority__plan=plan)
         .select_related("priority")
-        .prefetch_related(
-            Prefetch(
-                "lead_partners",
-                queryset=ActionLeadPartner.objects.select_related(
-                    "organisation", "group", "action__priority__plan__partnership"
-                ),
-            ),
-            "indicators",
-        )
+        .prefetch_related(lead_partners_prefetch(), "indicators")
         .order_by("priority__order", "order")
     )
 
