@@ -99,6 +99,28 @@ def test_lead_partners_print_joined_by_a_slash(client, plan, action, council, vi
     assert "Cumbria Police / Carlisle City Council" in page(client, plan).content.decode()
 
 
+def test_every_kind_of_lead_partner_prints_under_its_own_name(
+    client, plan, action, council, task_group, viewer
+):
+    Group.objects.filter(pk=task_group.pk).update(short_name="ASB Group")
+    kinds = ActionLeadPartner.Kind
+    leads = [
+        {"kind": kinds.ORGANISATION, "organisation": council},
+        {"kind": kinds.GROUP, "group": task_group},
+        {"kind": kinds.PARTNERSHIP},
+        {"kind": kinds.ORGANISATION, "organisation": council, "printed_as": "Children's Services"},
+    ]
+    ActionLeadPartner.objects.bulk_create(
+        ActionLeadPartner(action=action, order=order, **lead)
+        for order, lead in enumerate(leads, start=2)
+    )
+    sign_in(client, viewer)
+    expected = (
+        "Cumbria Police / Carlisle City Council / ASB Group / CDRP / Children&#x27;s Services"
+    )
+    assert expected in page(client, plan).content.decode()
+
+
 def test_each_indicator_code_links_to_its_appendix_entry(client, plan, action, viewer):
     indicator = Indicator.objects.get(code="NI 17")
     sign_in(client, viewer)
