@@ -32,6 +32,7 @@ from plans.models import (
     Partnership,
     PartnershipOrganisation,
     Plan,
+    PlanContentVersion,
     PublishedCopy,
     RelatedStrategy,
     Section,
@@ -423,6 +424,26 @@ class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
     date_hierarchy = "published_at"
     fields = PUBLISHED_COPY_FIELDS
     readonly_fields = PUBLISHED_COPY_FIELDS
+
+
+@admin.register(PlanContentVersion)
+class PlanContentVersionAdmin(admin.ModelAdmin):
+    """Shown for support: the count of changes the database triggers have made to a plan's
+    content, under which its drafts' renderings are cached. Only the triggers write it."""
+
+    list_display = ["plan", "version"]
+    list_filter = ["plan__partnership"]
+    list_select_related = ["plan", "plan__partnership"]
+    search_fields = ["plan__title", "plan__partnership__name"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Section)

@@ -7,6 +7,7 @@ published and a download never re-renders. Drafts are rendered on request, alway
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,11 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from plans.document import PUBLIC_STATUSES, PlanDocument, plan_document
-from plans.models import Plan, PublishedCopy
+from plans.models import Plan, PlanContentVersion, PublishedCopy
 from plans.pdf import plan_pdf
 
 # The stored copy never changes, so a cached one is only dropped to make room.
 COPY_CACHE_SECONDS = 24 * 60 * 60
+# A draft's rendering is found only under its current content version, so an edit is never
+# served stale; the timeout just frees the room of drafts nobody reads any more.
+DRAFT_CACHE_SECONDS = 60 * 60
 
 
 def sha256(content: str | bytes) -> str:
@@ -73,10 +77,37 @@ def _cache_key(plan: Plan, part: str) -> str:
     return f"plans:published:{plan.pk}:{plan.updated_at.timestamp()}:{part}"
 
 
+def draft_cache_key(plan: Plan, *parts: object) -> str | None:
+    """Where a rendering of a draft is kept while nothing it shows changes: under the plan's
+    content version, which database triggers bump on every such change (plans 0005).
+
+    None (render, do not cache) for a plan without a version. The parts are hashed because
+    they may hold a person's CSRF secret, which has no business in a cache key.
+    """
+    try:
+        version = plan.content_version.version
+    except PlanContentVersion.DoesNotExist:
+        return None
+    return f"plans:draft:{plan.pk}:{version}:{sha256(repr(parts))}"
+
+
+def cached_draft[T](key: str | None, render: Callable[[], T]) -> T:
+    if key is None:
+        return render()
+    cached = cache.get(key)
+    if cached is None:
+        cached = render()
+        cache.set(key, cached, DRAFT_CACHE_SECONDS)
+    return cached
+
+
 def plan_page_html(plan: Plan) -> tuple[str, PublishedCopy | None]:
     """The document for the plan page, and the copy it came from when the plan is public."""
     if plan.status not in PUBLIC_STATUSES:
-        return document_html(plan_document(plan)), None
+        html = cached_draft(
+            draft_cache_key(plan, "html"), lambda: document_html(plan_document(plan))
+        )
+        return html, None
     key = _cache_key(plan, "html")
     cached = cache.get(key)
     if cached is None:
@@ -90,8 +121,12 @@ def plan_page_html(plan: Plan) -> tuple[str, PublishedCopy | None]:
 def plan_pdf_file(plan: Plan, *, large_print: bool = False) -> PlanFile:
     """A public plan's stored PDF, or a draft's rendered now."""
     if plan.status not in PUBLIC_STATUSES:
-        content = plan_pdf(plan_document(plan), large_print=large_print)
-        return PlanFile(content=content, sha256=sha256(content))
+
+        def render() -> PlanFile:
+            content = plan_pdf(plan_document(plan), large_print=large_print)
+            return PlanFile(content=content, sha256=sha256(content))
+
+        return cached_draft(draft_cache_key(plan, "pdf", large_print), render)
     part = "large_print_pdf" if large_print else "pdf"
     key = _cache_key(plan, part)
     cached = cache.get(key)

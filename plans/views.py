@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -13,14 +14,14 @@ from django.views.decorators.http import require_safe
 from plans import public_cache, review
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
-from plans.permissions import access_for
-from plans.publishing import plan_page_html, plan_pdf_file
+from plans.permissions import Access, access_for
+from plans.publishing import cached_draft, draft_cache_key, plan_page_html, plan_pdf_file
 
 
 def get_plan_for_user(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
     """Anyone may read a public plan; a draft only its partnership's members (others 404)."""
     return get_object_or_404(
-        Plan.objects.readable_by(request.user).select_related("partnership"),
+        Plan.objects.readable_by(request.user).select_related("partnership", "content_version"),
         partnership__slug=partnership_slug,
         slug=plan_slug,
     )
@@ -54,12 +55,7 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     is reviewed, members see the comment threads in place in the document."""
     access = access_for(request.user, plan.partnership)
     if access.can_read and plan.status in review.COMMENTING_STATUSES:
-        document = plan_document(plan)
-        panel = review.review_panel(plan, access)
-        review.attach_review(document, panel)
-        html = render_to_string(
-            "plans/_document.html", {"document": document, "review": panel}, request=request
-        )
+        html = review_document_html(request, plan, access)
         copy = None
     else:
         html, copy = plan_page_html(plan)
@@ -77,6 +73,35 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             else None,
         },
     )
+
+
+def review_document_html(request: HttpRequest, plan: Plan, access: Access) -> str:
+    """The document with its comment threads in place, as this person may act on them.
+
+    Kept for repeat views while the plan is unchanged, per person and per role (the buttons
+    differ), and per CSRF secret, because the resolve forms carry a token.
+    """
+
+    def render() -> str:
+        document = plan_document(plan)
+        panel = review.review_panel(plan, access)
+        review.attach_review(document, panel)
+        return render_to_string(
+            "plans/_document.html", {"document": document, "review": panel}, request=request
+        )
+
+    # A first visit has no CSRF secret yet: make it now, or the key would change next time.
+    get_token(request)
+    key = draft_cache_key(
+        plan,
+        "review",
+        request.user.pk,
+        access.is_superuser,
+        access.membership.role if access.membership else None,
+        sorted(access.task_group_ids),
+        request.META.get("CSRF_COOKIE"),
+    )
+    return cached_draft(key, render)
 
 
 def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
