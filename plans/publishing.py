@@ -1,7 +1,8 @@
 """Published copies: a plan's page and PDFs stored as they were when it was published.
 
 Public addresses serve the stored copy, so editing a later draft never changes what was
-published and a download never re-renders. Drafts are rendered on request, always current.
+published and a download never re-renders. Drafts are rendered on request and kept only
+while their content version stands, so they are always current.
 """
 
 from __future__ import annotations
