@@ -221,10 +221,13 @@ def test_long_words_urls_and_non_latin_text_wrap_inside_the_page(plan, priority,
     url = "https://example.org/" + "path/" * 60
     Action.objects.filter(pk=action.pk).update(text=f"{long_word} {url} Безопасность Ελληνικά")
     pdf = plan_pdf(plan_document(plan))
-    text = "".join(" ".join(page_texts(pdf)).split())
+    lines = [line for page in page_texts(pdf) for line in page.splitlines()]
+    text = "".join("".join(lines).split())
     assert long_word in text
     assert url in text
     assert "БезопасностьΕλληνικά" in text
+    # Wrapped, not overflowing: neither fits on one line of the page, so each was broken.
+    assert not any(long_word in line or url in line for line in lines)
 
 
 @pytest.mark.django_db
