@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -35,9 +35,14 @@ class PeopleRefused(Exception):
 def membership_add(
     *, partnership: Partnership, user: User, role: str, task_groups: Iterable[Group] = ()
 ) -> Membership:
-    with transaction.atomic():
-        membership = Membership.objects.create(user=user, partnership=partnership, role=role)
-        membership.task_groups.set(_kept_task_groups(role, task_groups))
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, partnership=partnership, role=role)
+            membership.task_groups.set(_kept_task_groups(role, task_groups))
+    except IntegrityError as error:
+        # The form checked; this is someone else adding the same person a moment earlier.
+        name = user.get_full_name() or user.username
+        raise PeopleRefused(f"{name} already has a role in this partnership.") from error
     return membership
 
 
@@ -61,10 +66,19 @@ def person_invite(
     # The email goes inside the transaction: if it cannot be sent, no account is left behind
     # that nobody can sign in to.
     with transaction.atomic():
-        # Without a password, create_user makes it unusable: only the emailed link sets one.
-        user = User.objects.create_user(
-            username=username, email=email, first_name=first_name, last_name=last_name
-        )
+        try:
+            with transaction.atomic():
+                # Without a password, create_user makes it unusable: only the emailed link
+                # sets one.
+                user = User.objects.create_user(
+                    username=username, email=email, first_name=first_name, last_name=last_name
+                )
+        except IntegrityError as error:
+            # The form found the username free; someone took it a moment earlier.
+            raise PeopleRefused(
+                f"An account with the username {username} has just been made. Choose another "
+                "username, or add that account as an existing one."
+            ) from error
         membership = membership_add(
             partnership=partnership, user=user, role=role, task_groups=task_groups
         )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from plans import people
 from plans.models import Group, Membership, Organisation, PartnershipOrganisation
 from tests.conftest import PASSWORD
 
@@ -538,3 +539,47 @@ def test_another_partnerships_membership_is_not_found(client, administrator, par
 
     assert response.status_code == 404
     assert outsider.memberships.exists()
+
+
+def test_adding_someone_just_added_by_another_administrator_is_refused_clearly(partnership, editor):
+    with pytest.raises(people.PeopleRefused, match="editor already has a role"):
+        people.membership_add(partnership=partnership, user=editor, role=Membership.Role.VIEWER)
+
+    assert editor.memberships.get().role == Membership.Role.EDITOR
+
+
+def test_inviting_a_username_taken_a_moment_ago_is_refused_without_email(
+    partnership, editor, mailoutbox
+):
+    with pytest.raises(people.PeopleRefused, match="username editor has just been made"):
+        people.person_invite(
+            partnership=partnership, username="editor", first_name="", last_name="",
+            email="second@example.org", role=Membership.Role.VIEWER, domain="testserver",
+            use_https=True,
+        )  # fmt: skip
+
+    assert User.objects.filter(username="editor").count() == 1
+    assert mailoutbox == []
+
+
+def test_a_lost_race_to_add_a_person_is_shown_beside_the_form(
+    client, administrator, partnership, outsider, monkeypatch
+):
+    real_add = people.membership_add
+
+    def added_a_moment_earlier(**kwargs):
+        Membership.objects.create(
+            user=outsider, partnership=partnership, role=Membership.Role.REVIEWER
+        )
+        return real_add(**kwargs)
+
+    monkeypatch.setattr(people, "membership_add", added_a_moment_earlier)
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("person_add", partnership), {"existing": "outsider", "role": "viewer"}
+    )
+
+    assert response.status_code == 200
+    assert "already has a role in this partnership" in response.content.decode()
+    assert outsider.memberships.get(partnership=partnership).role == Membership.Role.REVIEWER
