@@ -257,6 +257,21 @@ def main() -> None:
         f"static file {milliseconds(static)} ({repeat / static:.1f}x)"
     )
 
+    # The least any signed-in answer costs: the session and the user are loaded, then a
+    # missing page, against a static file of the same size.
+    missing = client.get("/plans/no-such-partnership/no-such-plan/")
+    assert missing.status_code == 404
+    (STATIC_DIR / "missing.html").write_bytes(missing.content)
+    signed_in = median_seconds(
+        lambda: client.get("/plans/no-such-partnership/no-such-plan/"), runs * 10
+    )
+    static = static_seconds("/static/missing.html", runs * 10)
+    print(
+        f"Least a signed-in answer costs (a missing plan, {len(missing.content) / 1024:.0f} "
+        f"KiB): {milliseconds(signed_in)}, static file {milliseconds(static)} "
+        f"({signed_in / static:.1f}x)"
+    )
+
     # Repeat view of an unchanged (published) plan: served from its stored copy.
     _publish(large, superuser)
     large.refresh_from_db()
