@@ -98,3 +98,25 @@ def test_a_comment_is_resolved_and_the_approved_plan_is_published_for_the_public
     expect(anonymous.get_by_text("DRAFT")).to_have_count(0)
     expect(anonymous.get_by_text(COMMENT)).to_have_count(0)
     assert_accessible(anonymous)
+
+
+def test_an_editors_change_shows_on_the_draft_plan_page_straight_away(
+    new_page, live_server, plan, action, editor, reviewer
+):
+    """The draft page is cached after the first view; the edit must still show at once."""
+    plan_url = _plan_url(live_server.url, plan)
+    reader = _signed_in_page(new_page, live_server.url, "reviewer")
+    reader.goto(plan_url)
+    reader.goto(plan_url)
+    expect(reader.get_by_text(action.text)).to_be_visible()
+
+    editor_page = _signed_in_page(new_page, live_server.url, "editor")
+    editor_page.goto(f"{live_server.url}/actions/{action.pk}/edit/")
+    editor_page.get_by_label("Action", exact=True).fill("Fund two more mediators.")
+    editor_page.get_by_role("button", name="Save the action").click()
+    expect(editor_page).not_to_have_url(f"{live_server.url}/actions/{action.pk}/edit/")
+
+    reader.goto(plan_url)
+    expect(reader.get_by_text("Fund two more mediators.")).to_be_visible()
+    expect(reader.get_by_text(action.text)).to_have_count(0)
+    assert_accessible(reader)
