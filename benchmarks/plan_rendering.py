@@ -194,6 +194,23 @@ def chromium_seconds(html: str, runs: int) -> float:
     return median_seconds(run, runs)
 
 
+def size(content: bytes) -> str:
+    return f"{len(content) / 1024:.0f} KiB" if len(content) >= 1024 else f"{len(content)} bytes"
+
+
+def repeat_against_static(client: Client, url: str, name: str, label: str, runs: int) -> None:
+    """Answer url once, then time repeat requests for it against the same bytes served as a
+    static file called name."""
+    content = client.get(url).content
+    (STATIC_DIR / name).write_bytes(content)
+    repeat = median_seconds(lambda: client.get(url), runs * 10)
+    static = static_seconds(f"/static/{name}", runs * 10)
+    print(
+        f"{label} ({size(content)}): {milliseconds(repeat)}, static file "
+        f"{milliseconds(static)} ({repeat / static:.1f}x)"
+    )
+
+
 def static_seconds(path: str, runs: int) -> float:
     """A new client builds a new handler, so WhiteNoise finds the file just written."""
     client = Client()
@@ -250,39 +267,32 @@ def main() -> None:
 
     # Repeat view of the unchanged draft by the same member: the document comes from the cache
     # kept under the plan's content version; the page around it (the workflow panel) is new.
-    client.get(url)
-    repeat = median_seconds(lambda: client.get(url), runs * 10)
-    print(
-        f"Repeat view of the unchanged 500-action draft, signed in: {milliseconds(repeat)}, "
-        f"static file {milliseconds(static)} ({repeat / static:.1f}x)"
+    repeat_against_static(
+        client,
+        url,
+        "draft-page.html",
+        "Repeat view of the unchanged 500-action draft, signed in",
+        runs,
     )
 
     # The least any signed-in answer for a plan costs: the session, the user and the plan are
-    # looked up, and the plan is not there. Against a static file of the same size.
-    missing = client.get("/plans/no-such-partnership/no-such-plan/")
-    assert missing.status_code == 404
-    (STATIC_DIR / "missing.html").write_bytes(missing.content)
-    signed_in = median_seconds(
-        lambda: client.get("/plans/no-such-partnership/no-such-plan/"), runs * 10
-    )
-    static = static_seconds("/static/missing.html", runs * 10)
-    print(
-        f"Least a signed-in answer costs (a missing plan, {len(missing.content)} bytes): "
-        f"{milliseconds(signed_in)}, static file {milliseconds(static)} "
-        f"({signed_in / static:.1f}x)"
+    # looked up, and the plan is not there.
+    missing = "/plans/no-such-partnership/no-such-plan/"
+    assert client.get(missing).status_code == 404
+    repeat_against_static(
+        client, missing, "missing.html", "Least a signed-in answer costs (a missing plan)", runs
     )
 
     # Repeat view of an unchanged (published) plan: served from its stored copy.
     _publish(large, superuser)
     large.refresh_from_db()
     anonymous.get(url)
-    published_page = anonymous.get(url).content
-    (STATIC_DIR / "published-page.html").write_bytes(published_page)
-    repeat = median_seconds(lambda: anonymous.get(url), runs * 10)
-    static = static_seconds("/static/published-page.html", runs * 10)
-    print(
-        f"Repeat view of the unchanged published 500-action page: {milliseconds(repeat)}, "
-        f"static file {milliseconds(static)} ({repeat / static:.1f}x)"
+    repeat_against_static(
+        anonymous,
+        url,
+        "published-page.html",
+        "Repeat view of the unchanged published 500-action page",
+        runs,
     )
 
     # PDFs: the reference plans and the synthetic one.
@@ -323,30 +333,26 @@ def main() -> None:
     # Repeat download of an unchanged draft's PDF by a member, kept under its content version.
     carlisle = Plan.objects.select_related("partnership").get(partnership__slug="carlisle-eden")
     assert carlisle.status not in PUBLIC_STATUSES
-    draft_pdf_url = f"{carlisle.get_absolute_url()}pdf/"
-    draft_pdf = client.get(draft_pdf_url).content
-    (STATIC_DIR / "draft.pdf").write_bytes(draft_pdf)
-    repeat = median_seconds(lambda: client.get(draft_pdf_url), runs * 10)
-    static = static_seconds("/static/draft.pdf", runs * 10)
-    print(
-        f"\nRepeat download of the unchanged draft Carlisle PDF, signed in "
-        f"({len(draft_pdf) / 1024:.0f} KiB): {milliseconds(repeat)}, static file "
-        f"{milliseconds(static)} ({repeat / static:.1f}x)"
+    pdf_url = f"{carlisle.get_absolute_url()}pdf/"
+    print()
+    repeat_against_static(
+        client,
+        pdf_url,
+        "draft.pdf",
+        "Repeat download of the unchanged draft Carlisle PDF, signed in",
+        runs,
     )
 
-    # Repeat download of an unchanged published PDF against the same bytes as a static file.
+    # Repeat download of an unchanged published PDF.
     _publish(carlisle, superuser)
-    carlisle.refresh_from_db()
     cache.clear()
-    pdf_url = f"{carlisle.get_absolute_url()}pdf/"
-    first = anonymous.get(pdf_url).content
-    (STATIC_DIR / "plan.pdf").write_bytes(first)
-    repeat = median_seconds(lambda: anonymous.get(pdf_url), runs * 10)
-    static = static_seconds("/static/plan.pdf", runs * 10)
-    print(
-        f"Repeat download of the unchanged published Carlisle PDF "
-        f"({len(first) / 1024:.0f} KiB): {milliseconds(repeat)}, static file "
-        f"{milliseconds(static)} ({repeat / static:.1f}x)"
+    anonymous.get(pdf_url)
+    repeat_against_static(
+        anonymous,
+        pdf_url,
+        "plan.pdf",
+        "Repeat download of the unchanged published Carlisle PDF",
+        runs,
     )
     shutil.rmtree(WORK_DIR, ignore_errors=True)
 

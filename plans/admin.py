@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from indicators.models import LocalTargetMeasure
-from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline
+from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
@@ -319,21 +319,12 @@ class TargetMeasureInline(admin.TabularInline):
     show_change_link = True
 
 
-class PublishedCopyReadOnly:
+class PublishedCopyReadOnly(RecordReadOnly):
     """What the public was shown is a record: nobody edits it, here or anywhere."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PublishedCopy]:
         # The documents run to megabytes each; lists and pages show only their fingerprints.
         return super().get_queryset(request).defer("html", "pdf", "large_print_pdf")
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
@@ -427,7 +418,7 @@ class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PlanContentVersion)
-class PlanContentVersionAdmin(admin.ModelAdmin):
+class PlanContentVersionAdmin(RecordReadOnly, admin.ModelAdmin):
     """Shown for support: the count of changes the database triggers have made to a plan's
     content, under which its drafts' renderings are cached. Only the triggers write it."""
 
@@ -435,15 +426,6 @@ class PlanContentVersionAdmin(admin.ModelAdmin):
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "plan__partnership"]
     search_fields = ["plan__title", "plan__partnership__name"]
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Section)

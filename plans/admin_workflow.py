@@ -14,8 +14,9 @@ from plans.models import Plan, PlanTransition
 from plans.workflow import MOVES, Move, MoveRefused
 
 
-class TransitionReadOnly:
-    """A move is a record of what happened: nobody edits or deletes it."""
+class RecordReadOnly:
+    """A record of what happened (a move, a published copy, a count the database keeps):
+    nobody adds, edits or deletes it here."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -27,7 +28,7 @@ class TransitionReadOnly:
         return False
 
 
-class PlanTransitionInline(TransitionReadOnly, admin.TabularInline):
+class PlanTransitionInline(RecordReadOnly, admin.TabularInline):
     model = PlanTransition
     fk_name = "plan"
     fields = ["created_at", "user", "from_status", "to_status", "comment", "open_comments_reason"]
@@ -38,7 +39,7 @@ class PlanTransitionInline(TransitionReadOnly, admin.TabularInline):
 
 
 @admin.register(PlanTransition)
-class PlanTransitionAdmin(TransitionReadOnly, admin.ModelAdmin):
+class PlanTransitionAdmin(RecordReadOnly, admin.ModelAdmin):
     list_display = ["plan", "from_status", "to_status", "user", "created_at"]
     list_filter = ["plan__partnership", "to_status"]
     list_select_related = ["plan", "user"]
