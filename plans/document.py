@@ -6,7 +6,6 @@ can never disagree, and the number of queries does not grow with the number of a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,11 +14,11 @@ from html import escape
 import nh3
 from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import TargetRow, measure_years, target_rows
+from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
 from plans.models import GlossaryTerm, Group, Plan, Section
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
@@ -459,51 +458,6 @@ def _lead_partners_by_action(plan: Plan) -> dict[int, list[str]]:
 
 def _indicator_order(indicator: Indicator) -> tuple:
     return (indicator.indicator_set.name, len(indicator.code), indicator.code)
-
-
-def document_text(document: PlanDocument) -> str:
-    """The words a reader sees, for finding which glossary terms the plan uses."""
-    plan = document.plan
-    parts = [plan.title, plan.summary]
-    for entry in document.sections_before + document.sections_after + document.sections_appendix:
-        parts += [entry.section.title, strip_tags(entry.body)]
-    for entry in document.priorities:
-        priority = entry.priority
-        parts += [
-            priority.title,
-            priority.background,
-            priority.aim,
-            priority.lead_officer,
-            priority.measuring_performance,
-            priority.measuring_difficulties,
-        ]
-        if priority.task_group:
-            parts.append(priority.task_group.name)
-        for aim in entry.aims:
-            parts += [aim.title, aim.baseline_data]
-        for action in entry.actions:
-            parts += [action.action.text, action.action.baseline_data, action.lead_partners]
-    parts += [measure.measure.name for measure in document.measures]
-    parts += [strategy.title for strategy in document.related_strategies]
-    parts += [strategy.owner for strategy in document.related_strategies]
-    for year in document.budget_years:
-        parts += [line.project for line in year.lines]
-        parts += [line.funding_stream for line in year.lines]
-    parts += [item.indicator.title for item in document.appendix_indicators]
-    if document.governance:
-        parts += [node.name for node in document.governance.nodes]
-    return "\n".join(part for part in parts if part)
-
-
-def glossary_in_use(terms: list[GlossaryTerm], text: str) -> list[GlossaryTerm]:
-    """Terms that occur as whole words. Acronyms match in capitals only, so "ASB" is not
-    found in "asbestos" nor the term "Hotspots" missed for want of a capital."""
-    used = []
-    for term in terms:
-        flags = 0 if term.term.isupper() else re.IGNORECASE
-        if re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, flags):
-            used.append(term)
-    return used
 
 
 def contents(document: PlanDocument) -> list[ContentsEntry]:
