@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,9 +79,15 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
     adding = group.pk is None
     form = GroupForm(request.POST or None, instance=group, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        group = form.save()
-        messages.success(request, f"{group.name} {'added' if adding else 'saved'}.")
-        return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
+        try:
+            with transaction.atomic():
+                group = form.save()
+        except IntegrityError:
+            # The form found the name free; another administrator took it a moment earlier.
+            form.add_error("name", "This partnership already has a group of that name")
+        else:
+            messages.success(request, f"{group.name} {'added' if adding else 'saved'}.")
+            return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
     return render(
         request,
         "plans/partnership/group_form.html",

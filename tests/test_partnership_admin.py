@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from plans import people
 from plans.models import Group, Membership, Organisation, PartnershipOrganisation
+from plans.partnership_forms import GroupForm
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +206,29 @@ def test_group_name_must_be_new_in_the_partnership(client, administrator, partne
 
     assert "already has a group of that name" in response.content.decode()
     assert Group.objects.filter(partnership=partnership).count() == 1
+
+
+def test_a_group_name_taken_a_moment_earlier_is_refused_beside_the_name(
+    client, administrator, partnership, monkeypatch
+):
+    real_is_valid = GroupForm.is_valid
+
+    def named_a_moment_after_checking(form) -> bool:
+        valid = real_is_valid(form)
+        Group.objects.create(partnership=partnership, name="Hate Crime Task Group", kind="task")
+        return valid
+
+    monkeypatch.setattr(GroupForm, "is_valid", named_a_moment_after_checking)
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership), _group_form(name="Hate Crime Task Group")
+    )
+
+    assert response.status_code == 200
+    assert "already has a group of that name" in response.content.decode()
+    assert 'value="Hate Crime Task Group"' in response.content.decode()
+    assert Group.objects.filter(partnership=partnership, name="Hate Crime Task Group").count() == 1
 
 
 def test_administrator_edits_a_group(client, administrator, partnership, task_group, board):
