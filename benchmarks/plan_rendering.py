@@ -56,6 +56,7 @@ from indicators.models import Indicator  # noqa: E402
 from plans.document import PUBLIC_STATUSES, plan_document  # noqa: E402
 from plans.models import Organisation, Partnership, Plan  # noqa: E402
 from plans.pdf import plan_pdf, print_html  # noqa: E402
+from plans.workflow import plan_move  # noqa: E402
 from priorities.models import Action, ActionLeadPartner, Priority  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -86,7 +87,7 @@ def _publish(plan: Plan, user: User) -> None:
     """Publish as the application does: an approved plan moved on through the workflow."""
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
     plan.refresh_from_db()
-    plan.move_to(Plan.Status.PUBLISHED, user=user)
+    plan_move(plan=plan, to_status=Plan.Status.PUBLISHED, user=user)
 
 
 def synthetic_plan(slug: str, priorities: int, actions_per_priority: int) -> Plan:

@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Case, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from plans.models import Group, Membership, Plan
@@ -22,7 +22,7 @@ SIGN_IN_RATE = "10/m"
 RESET_REQUEST_RATE = "5/m"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         plans = Plan.objects.published().select_related("partnership")

@@ -1,5 +1,6 @@
 """The workflow in the Django admin: moving plans as admin actions, and the records moves and
-reviews leave. Every move goes through Plan.move_to, exactly as the plan page's buttons do."""
+reviews leave. Every move goes through plans.workflow.plan_move, exactly as the plan page's
+buttons do."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from plans.models import Plan, PlanTransition
-from plans.workflow import MOVES, Move, MoveRefused
+from plans.workflow import MOVES, Move, MoveRefused, plan_move
 
 
 class RecordReadOnly:
@@ -80,8 +81,12 @@ def _move_plans(
     reason = request.POST.get("open_comments_reason", "")
     for plan in plans:
         try:
-            plan.move_to(
-                move.to_status, user=request.user, comment=comment, open_comments_reason=reason
+            plan_move(
+                plan=plan,
+                to_status=move.to_status,
+                user=request.user,
+                comment=comment,
+                open_comments_reason=reason,
             )
         except MoveRefused as refusal:
             admin_view.message_user(request, f"{plan}: {refusal.message}", messages.ERROR)

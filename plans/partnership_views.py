@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import people
 from plans.models import Group, Membership, Partnership
@@ -41,7 +41,7 @@ def get_membership_for_user(request: HttpRequest, slug: str, pk: int) -> Members
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def partnership_manage(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)

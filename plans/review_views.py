@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plans import review
+from plans import review, workflow
 from plans.changes import plan_changes
 from plans.models import Plan
 from plans.permissions import ChangeRefused, access_for
@@ -68,7 +68,13 @@ def plan_move(
         comment = request.POST.get("comment", "")
         reason = request.POST.get("open_comments_reason", "")
         try:
-            plan.move_to(to_status, user=request.user, comment=comment, open_comments_reason=reason)
+            workflow.plan_move(
+                plan=plan,
+                to_status=to_status,
+                user=request.user,
+                comment=comment,
+                open_comments_reason=reason,
+            )
         except MoveRefused as refusal:
             error = refusal.message
         else:
@@ -158,7 +164,7 @@ def comment_resolve(
     return redirect(_plan_page(plan, f"comment-{comment.pk}"))
 
 
-@require_GET
+@require_safe
 @login_required
 def review_summary(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_member(request, partnership_slug, plan_slug)
@@ -175,7 +181,7 @@ def review_summary(request: HttpRequest, partnership_slug: str, plan_slug: str) 
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def changes(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_member(request, partnership_slug, plan_slug)

@@ -1,6 +1,6 @@
 """The plan's journey from draft to published, and who may move it.
 
-Every move goes through Plan.move_to(), whether a button on the plan page or an action in the
+Every move goes through plan_move(), whether a button on the plan page or an action in the
 Django admin asked for it, so the rules below are the only rules.
 """
 

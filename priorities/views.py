@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.permissions import (
     ChangeRefused,
@@ -42,7 +42,7 @@ def _action_plan_url(priority: Priority) -> str:
     return reverse("priorities:action_plan", args=[priority.pk])
 
 
-@require_GET
+@require_safe
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
@@ -52,7 +52,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "priorities/plan.html", {"plan": plan, "priorities": priorities})
 
 
-@require_GET
+@require_safe
 @login_required
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk)
@@ -131,7 +131,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
@@ -256,7 +256,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def partner_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk)
@@ -272,7 +272,7 @@ def partner_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def indicator_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     get_priority_for_user(request, pk)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Plan
+from plans.workflow import plan_move
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ Status = Plan.Status
 def published(plan, action, superuser) -> Plan:
     Plan.objects.filter(pk=plan.pk).update(status=Status.APPROVED)
     plan.refresh_from_db()
-    plan.move_to(Status.PUBLISHED, user=superuser)
+    plan_move(plan=plan, to_status=Status.PUBLISHED, user=superuser)
     return plan
 
 
@@ -73,7 +74,7 @@ def test_superseding_a_plan_shows_on_its_public_page_at_once(client, published, 
         previous_plan=published,
     )
 
-    renewal.move_to(Status.PUBLISHED, user=superuser)
+    plan_move(plan=renewal, to_status=Status.PUBLISHED, user=superuser)
 
     assert "This plan has been superseded" in client.get(_page(published)).text
 

@@ -7,6 +7,7 @@ import pytest
 from plans import pdf as pdf_module
 from plans import publishing
 from plans.models import Plan, PublishedCopy
+from plans.workflow import plan_move
 from priorities.models import Action
 from tests.conftest import PASSWORD
 
@@ -17,7 +18,7 @@ def plan_publish(*, plan: Plan, user) -> PublishedCopy:
     """Publish an approved plan the one way plans are published, through the workflow."""
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
     plan.refresh_from_db()
-    plan.move_to(Plan.Status.PUBLISHED, user=user)
+    plan_move(plan=plan, to_status=Plan.Status.PUBLISHED, user=user)
     return plan.published_copies.latest()
 
 

@@ -1,0 +1,41 @@
+"""The plans app's models, one module per concern."""
+
+from plans.models.document import PlanContentVersion
+from plans.models.partnership import (
+    District,
+    Group,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipOrganisation,
+)
+from plans.models.plan import (
+    FINANCIAL_YEAR_START_MONTH,
+    BudgetLine,
+    GlossaryTerm,
+    Plan,
+    PlanQuerySet,
+    RelatedStrategy,
+    Section,
+)
+from plans.models.publishing import PublishedCopy
+from plans.models.workflow import PlanTransition
+
+__all__ = [
+    "FINANCIAL_YEAR_START_MONTH",
+    "BudgetLine",
+    "District",
+    "GlossaryTerm",
+    "Group",
+    "Membership",
+    "Organisation",
+    "Partnership",
+    "PartnershipOrganisation",
+    "Plan",
+    "PlanContentVersion",
+    "PlanQuerySet",
+    "PlanTransition",
+    "PublishedCopy",
+    "RelatedStrategy",
+    "Section",
+]

@@ -1,0 +1,31 @@
+"""The content version that a plan's rendered document is cached under."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from plans.models.plan import Plan
+
+
+class PlanContentVersion(models.Model):
+    """A number that changes whenever anything a plan's document shows changes.
+
+    Only the database writes it: triggers on every table the document reads count each insert,
+    update and delete (migration plans 0004), so edits made anywhere (the app, the admin,
+    queryset.update(), a shell) show at once, and a draft's rendered document can be cached
+    under the plan's version.
+    """
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="content_version"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} content version {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()

@@ -1,0 +1,269 @@
+"""Plans and their content: narrative sections, related strategies, glossary and budget.
+
+A plan's period is in financial years: start_year 2010 and end_year 2011 is "2010/11", the
+year that runs from 1 April 2010 to 31 March 2011.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from plans.models.partnership import Partnership
+
+FINANCIAL_YEAR_START_MONTH = 4
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def published(self) -> PlanQuerySet:
+        return self.filter(status=Plan.Status.PUBLISHED)
+
+    def drafts(self) -> PlanQuerySet:
+        return self.filter(status=Plan.Status.DRAFT)
+
+    def public(self) -> PlanQuerySet:
+        """Plans anyone may read: published ones, and superseded ones, which stay readable."""
+        return self.filter(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+
+    def readable_by(self, user) -> PlanQuerySet:
+        """Public plans for everyone, and every plan of the partnerships a user belongs to."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        public = Q(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+        if user.is_authenticated:
+            return self.filter(
+                public | Q(partnership__in=Partnership.objects.filter(memberships__user=user))
+            )
+        return self.filter(public)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100)
+    start_year = models.PositiveSmallIntegerField(
+        help_text="The financial year the plan starts: 2010 for 2010/11."
+    )
+    end_year = models.PositiveSmallIntegerField(
+        help_text="The year the plan's last financial year ends: 2011 for 2010/11."
+    )
+    strategy_start_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a yearly refresh of a longer strategy: the strategy's first year.",
+    )
+    strategy_end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True)
+    previous_plan = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_plans",
+        help_text="The plan this one was refreshed from.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-start_year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"],
+                name="plan_slug_unique_in_partnership",
+                violation_error_message="This partnership already has a plan at that address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")),
+                name="plan_end_year_not_before_start_year",
+                violation_error_message="The end year cannot be before the start year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=1998) & Q(start_year__lte=2200),
+                name="plan_start_year_plausible",
+                violation_error_message="Give a start year from 1998 (the Crime and Disorder "
+                "Act) onwards.",
+            ),
+            models.CheckConstraint(
+                condition=Q(strategy_start_year__isnull=True)
+                | Q(strategy_end_year__isnull=True)
+                | Q(strategy_end_year__gte=F("strategy_start_year")),
+                name="plan_strategy_end_not_before_start",
+                violation_error_message="The strategy's end year cannot be before its start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_label})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "plans:plan_detail",
+            kwargs={"partnership_slug": self.partnership.slug, "plan_slug": self.slug},
+        )
+
+    @property
+    def period_label(self) -> str:
+        """2010/11 for one financial year, 2008-2011 for longer plans, as the documents do."""
+        if self.end_year == self.start_year + 1:
+            return f"{self.start_year}/{str(self.end_year)[-2:]}"
+        return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return datetime.date(self.start_year, FINANCIAL_YEAR_START_MONTH, 1)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return datetime.date(self.end_year, FINANCIAL_YEAR_START_MONTH, 1) - datetime.timedelta(
+            days=1
+        )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Section(models.Model):
+    """A narrative section; the body is HTML that is sanitised whenever it is shown."""
+
+    class Kind(models.TextChoices):
+        FOREWORD = "foreword", "Foreword"
+        INTRODUCTION = "introduction", "Introduction and background"
+        PURPOSE = "purpose", "Purpose of the plan"
+        CURRENT_PICTURE = "current_picture", "The current picture"
+        DEVELOPING = "developing", "Developing the plan"
+        ENGAGEMENT = "engagement", "Community engagement"
+        LINKS = "links", "Links with other plans"
+        PRIORITIES = "priorities", "The priorities"
+        CROSS_CUTTING = "cross_cutting", "Cross-cutting themes"
+        MONITORING = "monitoring", "Monitoring performance and delivery"
+        RESOURCING = "resourcing", "Resourcing the plan"
+        IMPLEMENTATION = "implementation", "Implementation"
+        CONTACT = "contact", "Contact details"
+        APPENDIX = "appendix", "Appendix"
+        OTHER = "other", "Other"
+
+    class Placement(models.TextChoices):
+        BEFORE_PRIORITIES = "before", "Before the priorities"
+        AFTER_PRIORITIES = "after", "After the priorities"
+        APPENDIX = "appendix", "In the appendices"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    placement = models.CharField(
+        max_length=10, choices=Placement.choices, default=Placement.BEFORE_PRIORITIES
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_role = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "order"],
+                name="section_order_unique_in_plan",
+                violation_error_message="Another section of this plan already has that place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#section-{self.pk}"
+
+
+class RelatedStrategy(models.Model):
+    """One of the plan's "links with other plans and strategies"."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="related_strategies")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    owner = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name_plural = "related strategies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "order"],
+                name="related_strategy_order_unique_in_plan",
+                violation_error_message="Another strategy of this plan already has that place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GlossaryTerm(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="glossary_terms"
+    )
+    term = models.CharField(max_length=100)
+    meaning = models.TextField()
+
+    class Meta:
+        ordering = ["partnership", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "term"],
+                name="glossary_term_unique_in_partnership",
+                violation_error_message="The glossary already explains this term.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class BudgetLine(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    order = models.PositiveSmallIntegerField()
+    project = models.CharField(max_length=300, help_text="The project or action funded.")
+    funding_stream = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    year = models.PositiveSmallIntegerField(
+        help_text="The financial year it starts: 2010 for 2010/11."
+    )
+
+    class Meta:
+        ordering = ["plan", "year", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "order"],
+                name="budget_line_order_unique_in_plan",
+                violation_error_message="Another budget line of this plan already has that place.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=Decimal("0")),
+                name="budget_line_amount_not_negative",
+                violation_error_message="The amount cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: £{self.amount}"
