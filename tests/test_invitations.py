@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,6 +270,53 @@ def test_two_administrators_inviting_one_address_at_once_get_a_message_not_an_er
     assert 'value="new@example.org"' in page
     assert Invitation.objects.count() == 1
     assert mailoutbox == []
+
+
+def _race_to_invite(partnership, administrator, email: str) -> list[str]:
+    """Two administrators invite one address at the same moment, each on its own connection."""
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def invite() -> None:
+        try:
+            barrier.wait()
+            invitations.invitation_create(
+                partnership=partnership,
+                email=email,
+                role=Membership.Role.VIEWER,
+                invited_by=administrator,
+            )
+            outcomes.append("made")
+        except invitations.PeopleRefused as refusal:
+            outcomes.append(refusal.reason)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=invite) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_invitations_to_one_address_make_one_and_refuse_the_other_clearly(
+    partnership, administrator, mailoutbox
+):
+    for round_number in range(10):
+        email = f"racer{round_number}@example.org"
+
+        outcomes = _race_to_invite(partnership, administrator, email)
+
+        assert outcomes == [
+            f"An invitation to {email} is already waiting. Send it again from the people page "
+            "if it has gone astray",
+            "made",
+        ]
+        assert Invitation.objects.filter(email=email).count() == 1
+    assert len(mailoutbox) == 10
 
 
 def _mail_server_down(self, *args, **kwargs) -> int:
