@@ -25,14 +25,19 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def get_invitation_for_token(token: str) -> Invitation:
-    invitation = invitations.invitation_for_token(token)
+    invitation = (
+        Invitation.objects.for_token(token)
+        .select_related("partnership", "invited_by")
+        .prefetch_related("task_groups")
+        .first()
+    )
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_invitation_for_token(token)
     refusal = invitation.refusal(timezone.now())

@@ -212,15 +212,6 @@ def invitation_message(invitation: Invitation, token: str) -> EmailMultiAlternat
     return message
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.filter(token_hash=token_hash(token))
-        .select_related("partnership", "invited_by")
-        .prefetch_related("task_groups")
-        .first()
-    )
-
-
 def _locked(invitation: Invitation) -> Invitation:
     return (
         Invitation.objects.select_for_update(of=("self",))

@@ -177,6 +177,24 @@ def test_an_existing_account_is_not_a_member_until_its_owner_accepts(
     assert invitation.accepted_at is not None
 
 
+def test_an_owner_who_signs_in_from_the_invitation_comes_back_to_accept_it(
+    client, partnership, administrator, loner
+):
+    _, token = _open_invitation(partnership, administrator, email="loner@example.org")
+    page = client.get(_link(token)).content.decode()
+    sign_in = re.search(r'href="(/sign-in/\?next=[^"]+)"', page).group(1)
+
+    signed_in = client.post(
+        sign_in.replace("&amp;", "&"),
+        {"username": "l0ner-account", "password": PASSWORD},
+        follow=True,
+    )
+    client.post(_link(token))
+
+    assert signed_in.redirect_chain[-1][0] == _link(token)
+    assert loner.memberships.get(partnership=partnership).role == Membership.Role.VIEWER
+
+
 def test_an_editor_joins_with_the_task_groups_of_the_invitation(
     invite, client, partnership, task_group, loner, mailoutbox
 ):
@@ -550,12 +568,13 @@ def test_a_wrong_link_is_told_nothing(client, partnership, administrator, loner)
     assert client.post(reverse("plans:invitation_decline", args=["nope"])).status_code == 404
 
 
-def test_the_invitation_page_is_not_cached_and_refuses_other_methods(
+def test_the_invitation_page_is_not_cached_answers_head_and_refuses_other_methods(
     client, partnership, administrator
 ):
     _, token = _open_invitation(partnership, administrator)
 
     assert "no-store" in client.get(_link(token))["Cache-Control"]
+    assert client.head(_link(token)).status_code == 200
     assert client.put(_link(token)).status_code == 405
     assert client.get(reverse("plans:invitation_decline", args=[token])).status_code == 405
 

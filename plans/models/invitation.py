@@ -13,6 +13,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from plans.models.partnership import Group, Membership, Partnership
@@ -26,6 +27,9 @@ def token_hash(token: str) -> str:
 
 
 class InvitationQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> InvitationQuerySet:
+        return self.filter(token_hash=token_hash(token))
+
     def open(self) -> InvitationQuerySet:
         """Not yet accepted, declined or withdrawn (it may have expired)."""
         return self.filter(accepted_at=None, declined_at=None, revoked_at=None)
@@ -81,7 +85,7 @@ class Invitation(models.Model):
                 violation_error_message="This address already has an invitation waiting.",
             ),
             models.CheckConstraint(
-                condition=Q(email=models.functions.Lower("email")),
+                condition=Q(email=Lower("email")),
                 name="invitation_email_lower_case",
                 violation_error_message="Store the invitation's email in lower case.",
             ),
