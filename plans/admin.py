@@ -478,21 +478,6 @@ class InvitationAdmin(RecordReadOnly, admin.ModelAdmin):
     list_filter = ["partnership", "role"]
     list_select_related = ["partnership"]
     search_fields = ["email", "partnership__name"]
-    fields = [
-        "partnership",
-        "email",
-        "role",
-        "task_groups",
-        "invited_by",
-        "created_at",
-        "sent_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-        "declined_at",
-        "revoked_at",
-    ]
-    readonly_fields = fields
 
     @admin.display(description="answer")
     def answer(self, invitation: Invitation) -> str:
