@@ -614,6 +614,20 @@ def test_the_people_page_lists_waiting_invitations(client, partnership, administ
     assert "answered@example.org" not in page
 
 
+def test_the_people_page_query_count_does_not_grow_with_invitations(
+    client, partnership, administrator, task_group, django_assert_max_num_queries
+):
+    for number in range(10):
+        invitation, _ = _open_invitation(
+            partnership, administrator, email=f"person{number}@example.org", role="editor"
+        )
+        invitation.task_groups.add(task_group)
+    client.force_login(administrator)
+
+    with django_assert_max_num_queries(14):
+        client.get(_url("partnership_manage", partnership))
+
+
 def test_sending_again_gives_a_fresh_link_and_the_old_one_stops_working(
     client, partnership, administrator, mailoutbox, django_capture_on_commit_callbacks
 ):
