@@ -180,6 +180,10 @@ class NewAccountForm(UserCreationForm):
         self.fields["last_name"].required = True
         self.fields["last_name"].error_messages["required"] = "Enter your last name"
         self.fields["password1"].label = "Choose a password"
+        self.fields["password1"].help_text = (
+            "At least 8 characters, not a common password, not only numbers, and not like your "
+            "username, name or email."
+        )
         self.fields["password1"].error_messages["required"] = "Choose a password"
         self.fields["password2"].label = "Type the password again"
         self.fields["password2"].help_text = ""
@@ -188,6 +192,11 @@ class NewAccountForm(UserCreationForm):
             **self.error_messages,
             "password_mismatch": "The two passwords are not the same. Type them again",
         }
+
+    def validate_password_for_user(self, user: User, field: str = "password1") -> None:
+        # The weakness is in the password chosen, so say so beside it, not beside the repeat
+        # (Django's default).
+        super().validate_password_for_user(user, field)
 
     def clean_username(self) -> str | None:
         username = self.cleaned_data.get("username")

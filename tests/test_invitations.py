@@ -421,7 +421,8 @@ def test_a_weak_password_is_refused_beside_the_field_and_typed_values_are_kept(
     page = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in page
-    assert "This password is too common" in page
+    password_group = page[page.index('id="div_id_password1"') : page.index('id="div_id_password2"')]
+    assert "This password is too common" in password_group
     assert 'value="jo"' in page
     assert 'value="Bloggs"' in page
     assert not User.objects.filter(username="jo").exists()
