@@ -12,6 +12,7 @@ are put back as they were, so the administrator can simply try again.
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from collections.abc import Iterable
 
@@ -26,6 +27,8 @@ from django.utils import timezone
 from plans.models import Group, Invitation, Membership, Partnership
 from plans.models.invitation import INVITATION_DAYS, token_hash
 from plans.people import PeopleRefused, kept_task_groups
+
+logger = logging.getLogger(__name__)
 
 ALREADY_WAITING = (
     "An invitation to {email} is already waiting. Send it again from the people page if it "
@@ -75,6 +78,7 @@ def invitation_create(
     except IntegrityError as error:
         raise PeopleRefused(ALREADY_WAITING.format(email=email)) from error
     except OSError as error:
+        logger.exception("Invitation email to %s was not sent", email)
         with transaction.atomic():
             Invitation.objects.filter(pk=invitation.pk).delete()
             Invitation.objects.filter(pk__in=replaced).update(revoked_at=None)
@@ -103,6 +107,7 @@ def invitation_resend(*, invitation: Invitation, now: datetime.datetime | None =
             locked.save(update_fields=["token_hash", "sent_at", "expires_at"])
             transaction.on_commit(lambda: invitation_message(locked, token).send())
     except OSError as error:
+        logger.exception("Invitation email to %s was not sent again", invitation.email)
         Invitation.objects.filter(pk=invitation.pk).update(
             token_hash=earlier[0], sent_at=earlier[1], expires_at=earlier[2]
         )
