@@ -27,6 +27,7 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
+    Invitation,
     Membership,
     Organisation,
     Partnership,
@@ -466,3 +467,24 @@ class BudgetLineAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
     search_fields = ["project", "funding_stream"]
     autocomplete_fields = ["plan"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(RecordReadOnly, admin.ModelAdmin):
+    """Invitations are made, sent and answered in the app, where the link's secret exists only
+    in the email; here support can see what happened to one."""
+
+    list_display = ["email", "partnership", "role", "created_at", "expires_at", "answer"]
+    list_filter = ["partnership", "role"]
+    list_select_related = ["partnership"]
+    search_fields = ["email", "partnership__name"]
+
+    @admin.display(description="answer")
+    def answer(self, invitation: Invitation) -> str:
+        if invitation.accepted_at:
+            return "Accepted"
+        if invitation.declined_at:
+            return "Declined"
+        if invitation.revoked_at:
+            return "Withdrawn"
+        return "Waiting"

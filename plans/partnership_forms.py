@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
-from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.db.models import Q
+from django.utils import timezone
 
-from plans.models import Group, Membership, Organisation, Partnership
+from plans.models import Group, Invitation, Membership, Organisation, Partnership
 
 
 def _helper() -> FormHelper:
@@ -121,91 +121,85 @@ class MembershipForm(forms.Form):
         )
 
 
-class PersonAddForm(MembershipForm):
-    """Add someone who already has an account, or make them one."""
+class InvitationForm(MembershipForm):
+    """Invite an email address; nothing here looks for, or tells of, accounts on the site."""
 
-    existing = forms.CharField(
-        label="Username or email of an existing account",
-        help_text="Leave empty to create a new account below.",
-        required=False,
-        max_length=254,
-    )
-    username = forms.CharField(
-        label="Username",
-        required=False,
-        max_length=150,
-        validators=[UnicodeUsernameValidator()],
-        error_messages={"invalid": "A username may use only letters, numbers and @ . + - _"},
-    )
-    first_name = forms.CharField(label="First name", required=False, max_length=150)
-    last_name = forms.CharField(label="Last name", required=False, max_length=150)
     email = forms.EmailField(
-        label="Email",
-        help_text="We send a link to this address so they choose their own password.",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org"},
+        label="Email address",
+        help_text="We email a link to this address. Whoever follows it chooses whether to join.",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address to invite",
+            "invalid": "Enter an email address like name@example.org",
+        },
     )
 
-    field_order = ["existing", "username", "first_name", "last_name", "email", "role"]
-    NEW_ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email")
+    field_order = ["email", "role", "task_groups"]
 
-    def clean(self) -> dict:
-        data = super().clean()
-        existing = data.get("existing", "").strip()
-        typed_new = any(data.get(name) for name in self.NEW_ACCOUNT_FIELDS)
-        if existing and typed_new:
-            self.add_error(
-                "existing",
-                "Either type an existing account’s username or email, or fill in a new "
-                "account, not both",
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        # Only this partnership's own people and invitations are looked at: the administrator
+        # sees both on the people page already, so the answer tells them nothing new.
+        if Membership.objects.filter(
+            partnership=self.partnership, user__email__iexact=email
+        ).exists():
+            raise forms.ValidationError(
+                "Someone in this partnership already uses that email. Change their role from "
+                "the people page"
             )
-        elif existing:
-            data["user"] = self._existing_user(existing)
-        elif typed_new:
-            self._check_new_account(data)
-        else:
-            self.add_error(
-                "existing",
-                "Type an existing account’s username or email, or fill in a new account",
+        if (
+            Invitation.objects.pending(timezone.now())
+            .filter(partnership=self.partnership, email=email)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                f"An invitation to {email} is already waiting. Send it again from the people "
+                "page if it has gone astray"
             )
-        return data
+        return email
 
-    def _existing_user(self, typed: str) -> User | None:
-        users = list(User.objects.filter(Q(username__iexact=typed) | Q(email__iexact=typed))[:2])
-        if not users:
-            self.add_error(
-                "existing",
-                "No account has that username or email. Check it, or leave it empty and "
-                "create a new account",
-            )
-            return None
-        if len(users) > 1:
-            self.add_error(
-                "existing", "More than one account has that email. Type the username instead"
-            )
-            return None
-        user = users[0]
-        if Membership.objects.filter(user=user, partnership=self.partnership).exists():
-            self.add_error("existing", f"{user.username} already has a role in this partnership")
-            return None
-        return user
 
-    def _check_new_account(self, data: dict) -> None:
-        username = data.get("username", "")
-        email = data.get("email", "")
-        if not username:
-            self.add_error("username", "Enter a username for the new account")
-        elif User.objects.filter(username__iexact=username).exists():
-            self.add_error(
-                "username",
-                "An account already has that username. Type it in the existing account box "
-                "to add that person",
-            )
-        if not email and "email" not in self.errors:
-            self.add_error("email", "Enter the new account’s email, so they can set a password")
-        elif email and User.objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "email",
-                "An account already has that email. Type it in the existing account box to "
-                "add that person",
-            )
+class NewAccountForm(UserCreationForm):
+    """The account someone makes as they accept an invitation; its email is the invited one."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "first_name", "last_name")
+        labels = {"first_name": "First name", "last_name": "Last name"}
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The password validators compare the password with the account's details, email too.
+        self.instance.email = email
+        self.helper = _helper()
+        self.fields[
+            "username"
+        ].help_text = "You sign in with it. Letters, numbers and @ . + - _ only."
+        self.fields["username"].error_messages["required"] = "Choose a username"
+        self.fields["first_name"].required = True
+        self.fields["first_name"].error_messages["required"] = "Enter your first name"
+        self.fields["last_name"].required = True
+        self.fields["last_name"].error_messages["required"] = "Enter your last name"
+        self.fields["password1"].label = "Choose a password"
+        self.fields["password1"].help_text = (
+            "At least 8 characters, not a common password, not only numbers, and not like your "
+            "username, name or email."
+        )
+        self.fields["password1"].error_messages["required"] = "Choose a password"
+        self.fields["password2"].label = "Type the password again"
+        self.fields["password2"].help_text = ""
+        self.fields["password2"].error_messages["required"] = "Type the password again"
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "The two passwords are not the same. Type them again",
+        }
+
+    def validate_password_for_user(self, user: User, field: str = "password1") -> None:
+        # The weakness is in the password chosen, so say so beside it, not beside the repeat
+        # (Django's default).
+        super().validate_password_for_user(user, field)
+
+    def clean_username(self) -> str | None:
+        username = self.cleaned_data.get("username")
+        if username and User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken. Choose another")
+        return username

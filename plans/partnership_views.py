@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plans import people
-from plans.models import Group, Membership, Partnership
-from plans.partnership_forms import GroupForm, MembershipForm, PersonAddForm
+from plans import invitations, people
+from plans.models import Group, Invitation, Membership, Partnership
+from plans.partnership_forms import GroupForm, InvitationForm, MembershipForm
 from plans.permissions import ChangeRefused, access_for
 
 
@@ -30,6 +32,13 @@ def get_partnership_for_user(request: HttpRequest, slug: str) -> Partnership:
             "of them if something needs changing."
         )
     return partnership
+
+
+def get_invitation_for_user(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    partnership = get_partnership_for_user(request, slug)
+    return get_object_or_404(
+        Invitation.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
 
 
 def get_membership_for_user(request: HttpRequest, slug: str, pk: int) -> Membership:
@@ -53,10 +62,22 @@ def partnership_manage(request: HttpRequest, partnership_slug: str) -> HttpRespo
         .select_related("user")
         .prefetch_related(Prefetch("task_groups", queryset=Group.objects.order_by("name")))
     )
+    pending = (
+        Invitation.objects.open()
+        .filter(partnership=partnership)
+        .select_related("invited_by")
+        .prefetch_related(Prefetch("task_groups", queryset=Group.objects.order_by("name")))
+    )
     return render(
         request,
         "plans/partnership/manage.html",
-        {"partnership": partnership, "groups": groups, "memberships": memberships},
+        {
+            "partnership": partnership,
+            "groups": groups,
+            "memberships": memberships,
+            "invitations": pending,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -98,45 +119,59 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Invite an email address to join; the answer is the same whoever uses that address."""
     partnership = get_partnership_for_user(request, partnership_slug)
-    form = PersonAddForm(request.POST or None, partnership=partnership)
+    form = InvitationForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            done = _add_person(request, partnership, form.cleaned_data)
+            invitation = invitations.invitation_create(
+                partnership=partnership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                task_groups=form.cleaned_data["task_groups"],
+                invited_by=request.user,
+            )
         except people.PeopleRefused as refusal:
             form.add_error("email", refusal.reason)
         else:
-            messages.success(request, done)
-            return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
+            messages.success(request, f"We have sent an invitation to {invitation.email}.")
+            return _to_invitations(partnership)
     return render(
         request, "plans/partnership/person_add.html", {"partnership": partnership, "form": form}
     )
 
 
-def _add_person(request: HttpRequest, partnership: Partnership, data: dict) -> str:
-    """Add the account found, or create one; returns what to tell the administrator."""
-    if data.get("user"):
-        membership = people.membership_add(
-            partnership=partnership,
-            user=data["user"],
-            role=data["role"],
-            task_groups=data["task_groups"],
+@require_POST
+@login_required
+def invitation_resend(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, partnership_slug, pk)
+    try:
+        invitations.invitation_resend(invitation=invitation)
+    except people.PeopleRefused as refusal:
+        messages.error(request, refusal.reason)
+    else:
+        messages.success(request, f"We have sent the invitation to {invitation.email} again.")
+    return _to_invitations(invitation.partnership)
+
+
+@require_POST
+@login_required
+def invitation_revoke(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, partnership_slug, pk)
+    try:
+        invitations.invitation_revoke(invitation=invitation)
+    except people.PeopleRefused as refusal:
+        messages.error(request, refusal.reason)
+    else:
+        messages.success(
+            request, f"The invitation to {invitation.email} is withdrawn; its link no longer works."
         )
-        return f"{_name(membership)} added to the partnership."
-    membership = people.person_invite(
-        partnership=partnership,
-        username=data["username"],
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        role=data["role"],
-        task_groups=data["task_groups"],
-        domain=request.get_host(),
-        use_https=request.is_secure(),
-    )
-    return (
-        f"{_name(membership)} added; we have emailed {data['email']} a link to choose a password."
-    )
+    return _to_invitations(invitation.partnership)
+
+
+def _to_invitations(partnership: Partnership) -> HttpResponse:
+    url = reverse("plans:partnership_manage", args=[partnership.slug])
+    return redirect(f"{url}#invitations")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import partnership_views, review_urls, views
+from plans import invitation_views, partnership_views, review_urls, views
 
 app_name = "plans"
 
@@ -18,6 +18,22 @@ urlpatterns = [
         f"{_PARTNERSHIP}people/<int:pk>/remove/",
         partnership_views.person_remove,
         name="person_remove",
+    ),
+    path(
+        f"{_PARTNERSHIP}invitations/<int:pk>/resend/",
+        partnership_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        f"{_PARTNERSHIP}invitations/<int:pk>/withdraw/",
+        partnership_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
+    path(
+        "invitations/<slug:token>/decline/",
+        invitation_views.invitation_decline,
+        name="invitation_decline",
     ),
     path("<slug:partnership_slug>/<slug:plan_slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:partnership_slug>/<slug:plan_slug>/pdf/", views.plan_pdf, name="plan_pdf"),

@@ -32,6 +32,7 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
+    Invitation,
     Membership,
     Organisation,
     PartnershipOrganisation,
@@ -129,6 +130,15 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
         recipient_email="chair@example.org",
         sent_on=datetime.date(2010, 9, 20),
         review_date=action.review_date,
+    )
+    Invitation.objects.create(
+        partnership=partnership,
+        email="invited@example.org",
+        role=Membership.Role.VIEWER,
+        invited_by=superuser,
+        token_hash="3" * 64,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=14),
     )
 
 

@@ -7,6 +7,7 @@ is added without a row here, so the matrix keeps up with the application.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,8 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from plans.models import Group, Membership, Plan, PublishedCopy
+from plans.models import Group, Invitation, Membership, Plan, PublishedCopy
+from plans.models.invitation import token_hash
 from priorities.models import Action, ReviewComment
 from tests.conftest import PASSWORD
 
@@ -119,6 +121,36 @@ def _task_group(world: World) -> int:
 
 def _reviewer_membership(world: World) -> int:
     return Membership.objects.get(partnership=world.plan.partnership, user__username="reviewer").pk
+
+
+INVITATION_TOKEN = "the-secret-from-the-email"
+
+
+def _invitation(world: World) -> Invitation:
+    now = timezone.now()
+    invitation, _ = Invitation.objects.get_or_create(
+        partnership=world.plan.partnership,
+        email="invited@example.org",
+        defaults={
+            "role": Membership.Role.VIEWER,
+            "token_hash": token_hash(INVITATION_TOKEN),
+            "sent_at": now,
+            "expires_at": now + datetime.timedelta(days=14),
+        },
+    )
+    return invitation
+
+
+def _invitation_pk(world: World) -> int:
+    return _invitation(world).pk
+
+
+def _invitation_link(name: str) -> Callable[[World], str]:
+    def url(world: World) -> str:
+        _invitation(world)
+        return reverse(name, args=[INVITATION_TOKEN])
+
+    return url
 
 
 def _group_form(world: World) -> dict:
@@ -309,11 +341,33 @@ CASES = [
     ),
     Case("add a person form", "get", _partnership("plans:person_add"), ADMINISTRATORS),
     Case(
-        "add a person",
+        "invite a person",
         "post",
         _partnership("plans:person_add"),
         ADMINISTRATORS,
-        data=lambda w: {"username": "new_person", "email": "new@example.org", "role": "viewer"},
+        data=lambda w: {"email": "new@example.org", "role": "viewer"},
+    ),
+    Case(
+        "send an invitation again",
+        "post",
+        _partnership("plans:invitation_resend", _invitation_pk),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "withdraw an invitation",
+        "post",
+        _partnership("plans:invitation_revoke", _invitation_pk),
+        ADMINISTRATORS,
+    ),
+    # Holding an invitation's link is what lets anyone open it, signed in or not; members
+    # already in the partnership are told so on the page.
+    Case("invitation page", "get", _invitation_link("plans:invitation"), everyone(OK)),
+    Case("accept an invitation", "post", _invitation_link("plans:invitation"), everyone(OK)),
+    Case(
+        "decline an invitation",
+        "post",
+        _invitation_link("plans:invitation_decline"),
+        everyone(OK),
     ),
     Case(
         "change a person's role form",
@@ -396,6 +450,10 @@ MATRIX_ROUTES = {
     "plans:person_add",
     "plans:person_edit",
     "plans:person_remove",
+    "plans:invitation_resend",
+    "plans:invitation_revoke",
+    "plans:invitation",
+    "plans:invitation_decline",
 }
 
 

@@ -1,6 +1,7 @@
 """The plans app's models, one module per concern."""
 
 from plans.models.document import PlanContentVersion
+from plans.models.invitation import Invitation
 from plans.models.partnership import (
     District,
     Group,
@@ -27,6 +28,7 @@ __all__ = [
     "District",
     "GlossaryTerm",
     "Group",
+    "Invitation",
     "Membership",
     "Organisation",
     "Partnership",
