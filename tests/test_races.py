@@ -1,0 +1,390 @@
+"""No acknowledged change is ever lost, and no race is a server error.
+
+The first half races real requests against each other on PostgreSQL: each side is a thread
+with its own database connection and its own test client, so the whole request path runs
+concurrently, locks and all. Every round checks that whatever was acknowledged is what the
+database holds. The second half replays the same interleavings one step at a time on a single
+connection, so they run on SQLite too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from plans.models import Plan, PlanTransition, PublishedCopy
+from priorities import services
+from priorities.models import Action, ProgressUpdate
+
+ROUNDS = 40
+# Each race stops early rather than hold the suite up on a slow, shared machine.
+SECONDS_PER_RACE = 25
+JITTER_SECONDS = 0.15
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Races need real concurrent connections with row locks; SQLite has one writer.",
+)
+
+
+def _rounds(count: int = ROUNDS) -> Iterator[int]:
+    deadline = time.monotonic() + SECONDS_PER_RACE
+    for number in range(1, count + 1):
+        if time.monotonic() > deadline:
+            return
+        yield number
+
+
+def _race(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls at once, one thread and one database connection each; an exception a
+    call raises is returned in its place, as the server error it would have been."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            # A few milliseconds either way, so each round tries another interleaving.
+            time.sleep(random.uniform(0, JITTER_SECONDS))
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - any failure is the finding being counted
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _is_server_error(result: object) -> bool:
+    return isinstance(result, Exception) or result.status_code >= 500
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _edit_form(action: Action, text: str) -> dict:
+    """The edit form as the person saw it when they opened it, with new words typed in."""
+    return {
+        "version": str(action.version),
+        "text": text,
+        "lead_partners": "Cumbria Police",
+        "indicators": "NI 17",
+        "element": "",
+        "baseline_data": "",
+        "review_date_0": "30",
+        "review_date_1": "9",
+        "review_date_2": "2010",
+        "funding_stream": "",
+        "status": action.status,
+        "rag": action.rag,
+    }
+
+
+def _progress_form(rag: str) -> dict:
+    return {
+        "reported_on_0": "15",
+        "reported_on_1": "7",
+        "reported_on_2": "2010",
+        "rag": rag,
+        "note": f"Rated {rag}.",
+    }
+
+
+def _edit_url(action: Action) -> str:
+    return reverse("priorities:action_edit", args=[action.pk])
+
+
+def _move_url(plan: Plan, to_status: str) -> str:
+    return reverse(
+        "plans:plan_move",
+        kwargs={
+            "partnership_slug": plan.partnership.slug,
+            "plan_slug": plan.slug,
+            "to_status": to_status,
+        },
+    )
+
+
+@pytest.fixture
+def three_actions(priority, police, national_indicators) -> list[Action]:
+    return [
+        Action.objects.create(priority=priority, order=order, text=f"Action {order}")
+        for order in (1, 2, 3)
+    ]
+
+
+# Real concurrent requests on PostgreSQL
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_edits_racing_progress_updates_lose_nothing_acknowledged(editor, action):
+    editing, recording = _signed_in(editor), _signed_in(editor)
+    lost = errors = rounds = 0
+    for number in _rounds():
+        rounds += 1
+        seen = Action.objects.get(pk=action.pk)
+        text = f"Mediation services, edited in round {number}."
+        rag = ["red", "amber", "green"][number % 3]
+        edited, recorded = _race(
+            partial(editing.post, _edit_url(action), _edit_form(seen, text)),
+            partial(
+                recording.post,
+                reverse("priorities:progress_add", args=[action.pk]),
+                _progress_form(rag),
+            ),
+        )
+        errors += _is_server_error(edited) + _is_server_error(recorded)
+        saved = Action.objects.get(pk=action.pk)
+        if not _is_server_error(edited):
+            if edited.status_code == 302:
+                lost += saved.text != text
+            else:
+                assert edited.status_code == 409
+                assert text in edited.text
+        if not _is_server_error(recorded) and recorded.status_code == 302:
+            lost += saved.rag != rag
+    print(f"edit against progress: {rounds} rounds, {lost} lost, {errors} server errors")
+    assert (lost, errors) == (0, 0)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_edits_racing_a_reorder_keep_their_place_and_lose_nothing(editor, three_actions):
+    middle = three_actions[1]
+    editing, moving = _signed_in(editor), _signed_in(editor)
+    lost = errors = misplaced = rounds = 0
+    for number in _rounds():
+        rounds += 1
+        seen = Action.objects.get(pk=middle.pk)
+        text = f"The middle action, edited in round {number}."
+        # Up from the middle, then down back to it: every move really moves.
+        direction = "up" if seen.order == 2 else "down"
+        edited, moved = _race(
+            partial(editing.post, _edit_url(middle), _edit_form(seen, text)),
+            partial(
+                moving.post,
+                reverse("priorities:action_move", args=[middle.pk]),
+                {"direction": direction},
+            ),
+        )
+        errors += _is_server_error(edited) + _is_server_error(moved)
+        saved = Action.objects.get(pk=middle.pk)
+        if not _is_server_error(edited):
+            if edited.status_code == 302:
+                lost += saved.text != text
+            else:
+                assert edited.status_code == 409
+                assert text in edited.text
+        if not _is_server_error(moved):
+            misplaced += saved.order != (1 if direction == "up" else 2)
+        orders = sorted(Action.objects.values_list("order", flat=True))
+        assert orders == [1, 2, 3]
+        if saved.order != 2:
+            # Put the middle action back in the middle for the next round.
+            moving.post(reverse("priorities:action_move", args=[middle.pk]), {"direction": "down"})
+    print(
+        f"edit against reorder: {rounds} rounds, {lost} lost, {misplaced} misplaced, "
+        f"{errors} server errors"
+    )
+    assert (lost, misplaced, errors) == (0, 0, 0)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_no_edit_lands_after_the_plan_was_sent_for_review(editor, administrator, plan, action):
+    editing, sending = _signed_in(editor), _signed_in(administrator)
+    late = errors = lost = rounds = 0
+    for number in _rounds():
+        rounds += 1
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.DRAFT)
+        seen = Action.objects.get(pk=action.pk)
+        text = f"Mediation services, edited in round {number}."
+        edited, sent = _race(
+            partial(editing.post, _edit_url(action), _edit_form(seen, text)),
+            partial(sending.post, _move_url(plan, Plan.Status.IN_REVIEW)),
+        )
+        errors += _is_server_error(edited) + _is_server_error(sent)
+        if _is_server_error(edited) or _is_server_error(sent):
+            continue
+        assert sent.status_code == 302
+        sent_at = PlanTransition.objects.filter(plan=plan).latest("created_at").created_at
+        if edited.status_code == 302:
+            saved_at = action.history.filter(text=text).get().history_date
+            late += saved_at > sent_at
+            lost += Action.objects.get(pk=action.pk).text != text
+        elif edited.status_code == 409:
+            # Refused inside the service, after the page's own check: the text is kept.
+            assert text in edited.text
+        else:
+            # The plan had already left draft when the request arrived: the page refuses.
+            assert edited.status_code == 403
+    print(
+        f"edit against send for review: {rounds} rounds, {late} edits after the move, "
+        f"{lost} lost, {errors} server errors"
+    )
+    assert (late, lost, errors) == (0, 0, 0)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_many_first_reads_of_a_published_plan_store_one_copy(plan, action):
+    readers = [Client() for _ in range(4)]
+    duplicates = errors = rounds = 0
+    for _ in _rounds(count=6):
+        rounds += 1
+        PublishedCopy.objects.filter(plan=plan).delete()
+        cache.clear()
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+        plan.refresh_from_db()
+        url = plan.get_absolute_url()
+        results = _race(
+            *[
+                partial(reader.get, url if index % 2 else f"{url}pdf/")
+                for index, reader in enumerate(readers)
+            ]
+        )
+        errors += sum(_is_server_error(result) for result in results)
+        duplicates += PublishedCopy.objects.filter(plan=plan).count() - 1
+    print(f"first reads: {rounds} rounds of 4, {duplicates} duplicate copies, {errors} errors")
+    assert (duplicates, errors) == (0, 0)
+
+
+# The same interleavings one step at a time, on any database
+
+
+@pytest.mark.django_db
+def test_progress_recorded_with_a_stale_action_keeps_an_edit_saved_meanwhile(editor, action):
+    stale = Action.objects.get(pk=action.pk)
+    records_before = action.history.count()
+    services.action_update(
+        action=Action.objects.get(pk=action.pk),
+        user=editor,
+        version=action.version,
+        text="Edited a moment before the progress update.",
+        lead_partners=[],
+        indicators=[],
+    )
+    services.progress_record(
+        action=stale, user=editor, reported_on=datetime.date(2010, 7, 15), rag="red", note="Late."
+    )
+    saved = Action.objects.get(pk=action.pk)
+    assert (saved.text, saved.rag) == ("Edited a moment before the progress update.", "red")
+    latest = saved.history.latest()
+    assert (latest.text, latest.rag, latest.history_user) == (saved.text, "red", editor)
+    # One history row for the edit and one for the rating: each change recorded once.
+    assert saved.history.count() == records_before + 2
+
+
+@pytest.mark.django_db
+def test_removing_with_a_stale_action_keeps_an_edit_saved_meanwhile(editor, action):
+    stale = Action.objects.get(pk=action.pk)
+    services.action_update(
+        action=Action.objects.get(pk=action.pk),
+        user=editor,
+        version=action.version,
+        text="Edited a moment before the removal.",
+        lead_partners=[],
+        indicators=[],
+    )
+    services.action_remove(action=stale, user=editor)
+    saved = Action.objects.get(pk=action.pk)
+    assert (saved.text, saved.status) == ("Edited a moment before the removal.", "removed")
+    assert saved.history.latest().text == saved.text
+
+
+@pytest.mark.django_db
+def test_an_edit_opened_before_a_reorder_keeps_the_new_place(client, editor, three_actions):
+    middle = three_actions[1]
+    client.force_login(editor)
+    seen = Action.objects.get(pk=middle.pk)
+    client.post(reverse("priorities:action_move", args=[middle.pk]), {"direction": "up"})
+    # The view loads the action before the move commits; the service must not trust its order.
+    services.action_update(
+        action=seen,
+        user=editor,
+        version=seen.version,
+        text="Edited after the reorder.",
+        lead_partners=[],
+        indicators=[],
+    )
+    saved = Action.objects.get(pk=middle.pk)
+    assert (saved.text, saved.order) == ("Edited after the reorder.", 1)
+    assert sorted(Action.objects.values_list("order", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_an_edit_that_passed_the_draft_check_is_refused_once_the_plan_left_draft(
+    client, editor, plan, action
+):
+    seen = Action.objects.get(pk=action.pk)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    with pytest.raises(services.ChangeRefused, match="in review"):
+        services.action_update(
+            action=seen,
+            user=editor,
+            version=seen.version,
+            text="Too late.",
+            lead_partners=[],
+            indicators=[],
+        )
+    assert Action.objects.get(pk=action.pk).text == action.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda action, user: services.action_remove(action=action, user=user),
+        lambda action, user: services.action_move(action=action, direction="down"),
+        lambda action, user: services.action_create(
+            priority=action.priority, user=user, text="New.", lead_partners=[], indicators=[]
+        ),
+        lambda action, user: services.priority_update(
+            priority=action.priority,
+            user=user,
+            title="New title",
+            background="",
+            aim="",
+            measuring_performance="",
+            measuring_difficulties="",
+            aims=[],
+        ),
+    ],
+    ids=["remove", "move", "create", "priority"],
+)
+def test_every_content_change_rechecks_the_draft_under_the_plans_lock(editor, plan, action, change):
+    seen = Action.objects.select_related("priority").get(pk=action.pk)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    with pytest.raises(services.ChangeRefused, match="in review"):
+        change(seen, editor)
+    assert Action.objects.get().status == Action.Status.NOT_STARTED
+
+
+@pytest.mark.django_db
+def test_progress_on_a_plan_superseded_meanwhile_is_refused(editor, plan, action):
+    seen = Action.objects.get(pk=action.pk)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUPERSEDED)
+    with pytest.raises(services.ChangeRefused, match="superseded"):
+        services.progress_record(
+            action=seen, user=editor, reported_on=datetime.date(2010, 7, 15), rag="red", note="."
+        )
+    assert not ProgressUpdate.objects.exists()
