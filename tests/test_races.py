@@ -13,6 +13,7 @@ import datetime
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 
@@ -23,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.models import Plan, PlanTransition, PublishedCopy
+from plans.permissions import ChangeRefused
 from priorities import services
 from priorities.models import Action, ProgressUpdate
 
@@ -72,6 +74,12 @@ def _race(*calls: Callable[[], object]) -> list[object]:
 
 def _is_server_error(result: object) -> bool:
     return isinstance(result, Exception) or result.status_code >= 500
+
+
+def _tally(answers: list[object]) -> str:
+    """How the edits were answered, e.g. "302 x31, 409 x9", for the printed figures."""
+    codes = Counter("error" if _is_server_error(a) else a.status_code for a in answers)
+    return ", ".join(f"{code} x{count}" for code, count in sorted(codes.items(), key=str))
 
 
 def _signed_in(user) -> Client:
@@ -139,6 +147,7 @@ def three_actions(priority, police, national_indicators) -> list[Action]:
 def test_edits_racing_progress_updates_lose_nothing_acknowledged(editor, action):
     editing, recording = _signed_in(editor), _signed_in(editor)
     lost = errors = rounds = 0
+    answers: list[object] = []
     for number in _rounds():
         rounds += 1
         seen = Action.objects.get(pk=action.pk)
@@ -152,6 +161,7 @@ def test_edits_racing_progress_updates_lose_nothing_acknowledged(editor, action)
                 _progress_form(rag),
             ),
         )
+        answers.append(edited)
         errors += _is_server_error(edited) + _is_server_error(recorded)
         saved = Action.objects.get(pk=action.pk)
         if not _is_server_error(edited):
@@ -162,7 +172,10 @@ def test_edits_racing_progress_updates_lose_nothing_acknowledged(editor, action)
                 assert text in edited.text
         if not _is_server_error(recorded) and recorded.status_code == 302:
             lost += saved.rag != rag
-    print(f"edit against progress: {rounds} rounds, {lost} lost, {errors} server errors")
+    print(
+        f"edit against progress: {rounds} rounds, {lost} lost, {errors} server errors; "
+        f"edits answered {_tally(answers)}"
+    )
     assert (lost, errors) == (0, 0)
 
 
@@ -172,6 +185,7 @@ def test_edits_racing_a_reorder_keep_their_place_and_lose_nothing(editor, three_
     middle = three_actions[1]
     editing, moving = _signed_in(editor), _signed_in(editor)
     lost = errors = misplaced = rounds = 0
+    answers: list[object] = []
     for number in _rounds():
         rounds += 1
         seen = Action.objects.get(pk=middle.pk)
@@ -186,6 +200,7 @@ def test_edits_racing_a_reorder_keep_their_place_and_lose_nothing(editor, three_
                 {"direction": direction},
             ),
         )
+        answers.append(edited)
         errors += _is_server_error(edited) + _is_server_error(moved)
         saved = Action.objects.get(pk=middle.pk)
         if not _is_server_error(edited):
@@ -203,7 +218,7 @@ def test_edits_racing_a_reorder_keep_their_place_and_lose_nothing(editor, three_
             moving.post(reverse("priorities:action_move", args=[middle.pk]), {"direction": "down"})
     print(
         f"edit against reorder: {rounds} rounds, {lost} lost, {misplaced} misplaced, "
-        f"{errors} server errors"
+        f"{errors} server errors; edits answered {_tally(answers)}"
     )
     assert (lost, misplaced, errors) == (0, 0, 0)
 
@@ -213,6 +228,7 @@ def test_edits_racing_a_reorder_keep_their_place_and_lose_nothing(editor, three_
 def test_no_edit_lands_after_the_plan_was_sent_for_review(editor, administrator, plan, action):
     editing, sending = _signed_in(editor), _signed_in(administrator)
     late = errors = lost = rounds = 0
+    answers: list[object] = []
     for number in _rounds():
         rounds += 1
         Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.DRAFT)
@@ -222,6 +238,7 @@ def test_no_edit_lands_after_the_plan_was_sent_for_review(editor, administrator,
             partial(editing.post, _edit_url(action), _edit_form(seen, text)),
             partial(sending.post, _move_url(plan, Plan.Status.IN_REVIEW)),
         )
+        answers.append(edited)
         errors += _is_server_error(edited) + _is_server_error(sent)
         if _is_server_error(edited) or _is_server_error(sent):
             continue
@@ -239,7 +256,7 @@ def test_no_edit_lands_after_the_plan_was_sent_for_review(editor, administrator,
             assert edited.status_code == 403
     print(
         f"edit against send for review: {rounds} rounds, {late} edits after the move, "
-        f"{lost} lost, {errors} server errors"
+        f"{lost} lost, {errors} server errors; edits answered {_tally(answers)}"
     )
     assert (late, lost, errors) == (0, 0, 0)
 
@@ -337,7 +354,7 @@ def test_an_edit_that_passed_the_draft_check_is_refused_once_the_plan_left_draft
 ):
     seen = Action.objects.get(pk=action.pk)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
-    with pytest.raises(services.ChangeRefused, match="in review"):
+    with pytest.raises(ChangeRefused, match="in review"):
         services.action_update(
             action=seen,
             user=editor,
@@ -374,7 +391,7 @@ def test_an_edit_that_passed_the_draft_check_is_refused_once_the_plan_left_draft
 def test_every_content_change_rechecks_the_draft_under_the_plans_lock(editor, plan, action, change):
     seen = Action.objects.select_related("priority").get(pk=action.pk)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
-    with pytest.raises(services.ChangeRefused, match="in review"):
+    with pytest.raises(ChangeRefused, match="in review"):
         change(seen, editor)
     assert Action.objects.get().status == Action.Status.NOT_STARTED
 
@@ -383,8 +400,53 @@ def test_every_content_change_rechecks_the_draft_under_the_plans_lock(editor, pl
 def test_progress_on_a_plan_superseded_meanwhile_is_refused(editor, plan, action):
     seen = Action.objects.get(pk=action.pk)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUPERSEDED)
-    with pytest.raises(services.ChangeRefused, match="superseded"):
+    with pytest.raises(ChangeRefused, match="superseded"):
         services.progress_record(
             action=seen, user=editor, reported_on=datetime.date(2010, 7, 15), rag="red", note="."
         )
     assert not ProgressUpdate.objects.exists()
+
+
+def _plan_leaves_draft_after_the_pages_check(monkeypatch, plan: Plan, name: str) -> None:
+    """Let the page's own permission check pass, then move the plan on, as a "Send for
+    review" committed by someone else at that moment would."""
+    from priorities import views
+
+    checked = getattr(views, name)
+
+    def check_then_move(*args, **kwargs):
+        found = checked(*args, **kwargs)
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+        return found
+
+    monkeypatch.setattr(views, name, check_then_move)
+
+
+@pytest.mark.django_db
+def test_an_edit_refused_because_the_plan_left_draft_keeps_the_typed_text(
+    client, monkeypatch, editor, plan, action
+):
+    _plan_leaves_draft_after_the_pages_check(monkeypatch, plan, "get_action_for_user")
+    client.force_login(editor)
+    text = "Words typed while the plan was being sent for review."
+    response = client.post(_edit_url(action), _edit_form(action, text))
+    assert response.status_code == 409
+    assert text in response.text
+    assert "is in review, so it can no longer be changed" in response.text
+    assert Action.objects.get(pk=action.pk).text == action.text
+
+
+@pytest.mark.django_db
+def test_an_action_added_as_the_plan_left_draft_is_refused_with_the_text_kept(
+    client, monkeypatch, editor, plan, priority, police, national_indicators
+):
+    _plan_leaves_draft_after_the_pages_check(monkeypatch, plan, "get_priority_for_user")
+    client.force_login(editor)
+    text = "An action typed while the plan was being sent for review."
+    blank = Action(status=Action.Status.NOT_STARTED, version=1)
+    response = client.post(
+        reverse("priorities:action_add", args=[priority.pk]), _edit_form(blank, text)
+    )
+    assert response.status_code == 409
+    assert text in response.text
+    assert not Action.objects.exists()
