@@ -27,6 +27,7 @@ from plans.models import Plan, PlanTransition, PublishedCopy
 from plans.permissions import ChangeRefused
 from priorities import services
 from priorities.models import Action, ProgressUpdate
+from tests.test_admin import _form_data
 
 ROUNDS = 40
 # Each race stops early rather than hold the suite up on a slow, shared machine.
@@ -263,6 +264,44 @@ def test_no_edit_lands_after_the_plan_was_sent_for_review(editor, administrator,
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_two_restores_of_a_removed_action_in_the_admin_never_overwrite_each_other(
+    superuser, action
+):
+    first, second = _signed_in(superuser), _signed_in(superuser)
+    url = reverse("admin:priorities_action_change", args=[action.pk])
+    lost = errors = rounds = 0
+    answers: list[object] = []
+    for number in _rounds():
+        rounds += 1
+        Action.objects.filter(pk=action.pk).update(status=Action.Status.REMOVED)
+        data = _form_data(first.get(url))
+        texts = [f"Restored by the first officer in round {number}.", f"Second, {number}."]
+        restored = _race(
+            *[
+                partial(client.post, url, {**data, "text": text, "status": "in_progress"})
+                for client, text in zip((first, second), texts, strict=True)
+            ]
+        )
+        answers.extend(restored)
+        errors += sum(_is_server_error(answer) for answer in restored)
+        saved = Action.objects.get(pk=action.pk)
+        acknowledged = [
+            text
+            for text, answer in zip(texts, restored, strict=True)
+            if not _is_server_error(answer) and answer.status_code == 302
+        ]
+        # Both told "saved" means one of them was overwritten.
+        lost += len(acknowledged) - 1 if len(acknowledged) > 1 else 0
+        lost += bool(acknowledged) and saved.text not in acknowledged
+    print(
+        f"restore against restore in the admin: {rounds} rounds, {lost} lost, {errors} server "
+        f"errors; restores answered {_tally(answers)}"
+    )
+    assert (lost, errors) == (0, 0)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_many_first_reads_of_a_published_plan_store_one_copy(plan, action):
     readers = [Client() for _ in range(4)]
     duplicates = errors = rounds = 0
@@ -450,3 +489,12 @@ def test_an_action_added_as_the_plan_left_draft_is_refused_with_the_text_kept(
     assert response.status_code == 409
     assert text in response.text
     assert not Action.objects.exists()
+
+
+@pytest.mark.django_db
+def test_moving_an_action_removed_meanwhile_is_refused_not_a_server_error(editor, three_actions):
+    stale = Action.objects.get(pk=three_actions[1].pk)
+    services.action_remove(action=Action.objects.get(pk=stale.pk), user=editor)
+    with pytest.raises(ChangeRefused, match="has been removed"):
+        services.action_move(action=stale, direction="up")
+    assert list(Action.objects.order_by("order").values_list("order", flat=True)) == [1, 2, 3]
