@@ -26,7 +26,7 @@ from django.urls import reverse
 from plans.models import Plan, PlanTransition, PublishedCopy
 from plans.permissions import ChangeRefused
 from priorities import services
-from priorities.models import Action, ProgressUpdate
+from priorities.models import Action, Priority, ProgressUpdate
 from tests.test_admin import _form_data
 
 ROUNDS = 40
@@ -498,3 +498,41 @@ def test_moving_an_action_removed_meanwhile_is_refused_not_a_server_error(editor
     with pytest.raises(ChangeRefused, match="has been removed"):
         services.action_move(action=stale, direction="up")
     assert list(Action.objects.order_by("order").values_list("order", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_progress_refused_because_the_plan_was_superseded_meanwhile_keeps_the_note(
+    client, monkeypatch, editor, plan, action
+):
+    from priorities import views
+
+    checked = views.get_action_for_user
+
+    def check_then_supersede(*args, **kwargs):
+        found = checked(*args, **kwargs)
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUPERSEDED)
+        return found
+
+    monkeypatch.setattr(views, "get_action_for_user", check_then_supersede)
+    client.force_login(editor)
+    form = {**_progress_form("red"), "note": "A note typed as the plan was superseded."}
+    response = client.post(reverse("priorities:progress_add", args=[action.pk]), form)
+    assert response.status_code == 409
+    assert "A note typed as the plan was superseded." in response.text
+    assert "has been superseded" in response.text
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_priority_saved_as_the_plan_left_draft_is_refused_with_the_words_kept(
+    client, monkeypatch, editor, plan, priority
+):
+    _plan_leaves_draft_after_the_pages_check(monkeypatch, plan, "get_priority_for_user")
+    client.force_login(editor)
+    response = client.post(
+        reverse("priorities:priority_edit", args=[priority.pk]),
+        {"title": "Words typed as the plan left draft", "aims": ""},
+    )
+    assert response.status_code == 409
+    assert "Words typed as the plan left draft" in response.text
+    assert Priority.objects.get(pk=priority.pk).title == priority.title
