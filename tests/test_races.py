@@ -319,7 +319,9 @@ def test_many_first_reads_of_a_published_plan_store_one_copy(plan, action):
             ]
         )
         errors += sum(_is_server_error(result) for result in results)
-        duplicates += PublishedCopy.objects.filter(plan=plan).count() - 1
+        copies = PublishedCopy.objects.filter(plan=plan).count()
+        assert copies >= 1
+        duplicates += copies - 1
     print(f"first reads: {rounds} rounds of 4, {duplicates} duplicate copies, {errors} errors")
     assert (duplicates, errors) == (0, 0)
 
@@ -327,17 +329,24 @@ def test_many_first_reads_of_a_published_plan_store_one_copy(plan, action):
 # The same interleavings one step at a time, on any database
 
 
+def _edit_words(action: Action, user, text: str) -> Action:
+    """An edit of the words alone, from an action as loaded when the form was opened."""
+    return services.action_update(
+        action=action,
+        user=user,
+        version=action.version,
+        text=text,
+        lead_partners=[],
+        indicators=[],
+    )
+
+
 @pytest.mark.django_db
 def test_progress_recorded_with_a_stale_action_keeps_an_edit_saved_meanwhile(editor, action):
     stale = Action.objects.get(pk=action.pk)
     records_before = action.history.count()
-    services.action_update(
-        action=Action.objects.get(pk=action.pk),
-        user=editor,
-        version=action.version,
-        text="Edited a moment before the progress update.",
-        lead_partners=[],
-        indicators=[],
+    _edit_words(
+        Action.objects.get(pk=action.pk), editor, "Edited a moment before the progress update."
     )
     services.progress_record(
         action=stale, user=editor, reported_on=datetime.date(2010, 7, 15), rag="red", note="Late."
@@ -353,14 +362,7 @@ def test_progress_recorded_with_a_stale_action_keeps_an_edit_saved_meanwhile(edi
 @pytest.mark.django_db
 def test_removing_with_a_stale_action_keeps_an_edit_saved_meanwhile(editor, action):
     stale = Action.objects.get(pk=action.pk)
-    services.action_update(
-        action=Action.objects.get(pk=action.pk),
-        user=editor,
-        version=action.version,
-        text="Edited a moment before the removal.",
-        lead_partners=[],
-        indicators=[],
-    )
+    _edit_words(Action.objects.get(pk=action.pk), editor, "Edited a moment before the removal.")
     services.action_remove(action=stale, user=editor)
     saved = Action.objects.get(pk=action.pk)
     assert (saved.text, saved.status) == ("Edited a moment before the removal.", "removed")
@@ -374,41 +376,17 @@ def test_an_edit_opened_before_a_reorder_keeps_the_new_place(client, editor, thr
     seen = Action.objects.get(pk=middle.pk)
     client.post(reverse("priorities:action_move", args=[middle.pk]), {"direction": "up"})
     # The view loads the action before the move commits; the service must not trust its order.
-    services.action_update(
-        action=seen,
-        user=editor,
-        version=seen.version,
-        text="Edited after the reorder.",
-        lead_partners=[],
-        indicators=[],
-    )
+    _edit_words(seen, editor, "Edited after the reorder.")
     saved = Action.objects.get(pk=middle.pk)
     assert (saved.text, saved.order) == ("Edited after the reorder.", 1)
     assert sorted(Action.objects.values_list("order", flat=True)) == [1, 2, 3]
 
 
 @pytest.mark.django_db
-def test_an_edit_that_passed_the_draft_check_is_refused_once_the_plan_left_draft(
-    client, editor, plan, action
-):
-    seen = Action.objects.get(pk=action.pk)
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
-    with pytest.raises(ChangeRefused, match="in review"):
-        services.action_update(
-            action=seen,
-            user=editor,
-            version=seen.version,
-            text="Too late.",
-            lead_partners=[],
-            indicators=[],
-        )
-    assert Action.objects.get(pk=action.pk).text == action.text
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     "change",
     [
+        lambda action, user: _edit_words(action, user, "Too late."),
         lambda action, user: services.action_remove(action=action, user=user),
         lambda action, user: services.action_move(action=action, direction="down"),
         lambda action, user: services.action_create(
@@ -425,28 +403,20 @@ def test_an_edit_that_passed_the_draft_check_is_refused_once_the_plan_left_draft
             aims=[],
         ),
     ],
-    ids=["remove", "move", "create", "priority"],
+    ids=["edit", "remove", "move", "create", "priority"],
 )
 def test_every_content_change_rechecks_the_draft_under_the_plans_lock(editor, plan, action, change):
     seen = Action.objects.select_related("priority").get(pk=action.pk)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
     with pytest.raises(ChangeRefused, match="in review"):
         change(seen, editor)
-    assert Action.objects.get().status == Action.Status.NOT_STARTED
+    saved = Action.objects.get()
+    assert (saved.text, saved.status, saved.order) == (action.text, action.status, action.order)
 
 
-@pytest.mark.django_db
-def test_progress_on_a_plan_superseded_meanwhile_is_refused(editor, plan, action):
-    seen = Action.objects.get(pk=action.pk)
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUPERSEDED)
-    with pytest.raises(ChangeRefused, match="superseded"):
-        services.progress_record(
-            action=seen, user=editor, reported_on=datetime.date(2010, 7, 15), rag="red", note="."
-        )
-    assert not ProgressUpdate.objects.exists()
-
-
-def _plan_leaves_draft_after_the_pages_check(monkeypatch, plan: Plan, name: str) -> None:
+def _plan_leaves_draft_after_the_pages_check(
+    monkeypatch, plan: Plan, name: str, to_status: str = Plan.Status.IN_REVIEW
+) -> None:
     """Let the page's own permission check pass, then move the plan on, as a "Send for
     review" committed by someone else at that moment would."""
     from priorities import views
@@ -455,7 +425,7 @@ def _plan_leaves_draft_after_the_pages_check(monkeypatch, plan: Plan, name: str)
 
     def check_then_move(*args, **kwargs):
         found = checked(*args, **kwargs)
-        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+        Plan.objects.filter(pk=plan.pk).update(status=to_status)
         return found
 
     monkeypatch.setattr(views, name, check_then_move)
@@ -504,16 +474,9 @@ def test_moving_an_action_removed_meanwhile_is_refused_not_a_server_error(editor
 def test_progress_refused_because_the_plan_was_superseded_meanwhile_keeps_the_note(
     client, monkeypatch, editor, plan, action
 ):
-    from priorities import views
-
-    checked = views.get_action_for_user
-
-    def check_then_supersede(*args, **kwargs):
-        found = checked(*args, **kwargs)
-        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUPERSEDED)
-        return found
-
-    monkeypatch.setattr(views, "get_action_for_user", check_then_supersede)
+    _plan_leaves_draft_after_the_pages_check(
+        monkeypatch, plan, "get_action_for_user", Plan.Status.SUPERSEDED
+    )
     client.force_login(editor)
     form = {**_progress_form("red"), "note": "A note typed as the plan was superseded."}
     response = client.post(reverse("priorities:progress_add", args=[action.pk]), form)
