@@ -112,17 +112,24 @@ def _role_refusal(access: Access) -> str:
     )
 
 
+def plan_progress_refusal(plan: Plan) -> str | None:
+    if plan.status != Plan.Status.SUPERSEDED:
+        return None
+    return (
+        f"“{plan.title}” ({plan.period_label}) has been superseded. Record progress on the plan "
+        "that replaced it."
+    )
+
+
 def progress_refusal(access: Access, priority: Priority) -> str | None:
     """Why this person may not record progress on this priority's actions, or None.
 
     Progress follows the plan through its year, so it is recorded on a published plan as
     well as on drafts; only a superseded plan is closed, its successor carries the work on.
     """
-    if priority.plan.status == Plan.Status.SUPERSEDED:
-        return (
-            f"“{priority.plan.title}” ({priority.plan.period_label}) has been superseded. Record "
-            "progress on the plan that replaced it."
-        )
+    plan_refusal = plan_progress_refusal(priority.plan)
+    if plan_refusal:
+        return plan_refusal
     if access.may_change_priority(priority):
         return None
     return _role_refusal(access)

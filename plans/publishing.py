@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -65,12 +66,18 @@ def published_copy_create(*, plan: Plan, user: AbstractBaseUser | None) -> Publi
 def latest_copy(plan: Plan, *fields: str) -> PublishedCopy:
     """The copy a public plan is served from, loading only the fields asked for.
 
-    A plan made public without plan_publish (imported, or set in the admin) gets its copy the
-    first time it is read, and keeps that one from then on.
+    A plan made public without plan_move (imported, or set in the admin) gets its copy the
+    first time it is read, and keeps that one from then on. Many first readers at once make
+    one copy: each waits for the plan's lock and looks again, so only the first one renders.
     """
     copy = plan.published_copies.only("plan", "published_at", *fields).first()
-    if copy is None:
-        copy = published_copy_create(plan=plan, user=None)
+    if copy is not None:
+        return copy
+    with transaction.atomic():
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        copy = plan.published_copies.only("plan", "published_at", *fields).first()
+        if copy is None:
+            copy = published_copy_create(plan=plan, user=None)
     return copy
 
 

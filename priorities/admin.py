@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from plans.models import Plan
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import (
     Action,
@@ -317,7 +318,17 @@ class ActionAdminForm(forms.ModelForm):
         version = self.cleaned_data["version"]
         # Reverting to a version from the history replaces later changes on purpose.
         if self.instance.pk and not is_historic(self.instance):
-            saved = Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            # The admin saves inside one transaction with this check, so the rows stay locked
+            # (plan, then action, the order every change takes) until this save, or a restore
+            # of a removed action, has committed: nothing saved in between is overwritten.
+            Plan.objects.select_for_update().filter(
+                pk__in=Priority.objects.filter(actions=self.instance.pk).values("plan_id")
+            ).first()
+            saved = (
+                Action.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+            )
             if saved and saved[0] != version:
                 raise forms.ValidationError(
                     "Someone else changed this action since you opened it. Open it again to "

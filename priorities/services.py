@@ -1,7 +1,13 @@
-"""Changes to priorities and actions: each one whole or not at all.
+"""Changes to priorities and actions: each one whole or not at all, and none lost.
 
 History is kept by django-simple-history. Indicators are set with history paused and the
 action saved afterwards, so one edit is one history entry that lists its indicators.
+
+Every change locks rows in one order, plan -> priority -> action, so changes never deadlock:
+the plan row first, to re-check that it is still a draft (the check the view made happened
+before this transaction, and "Send for review" locks the same row), then the rows it writes.
+A change re-reads the action under its lock and writes only the fields it owns, so it never
+puts back what someone else saved a moment earlier.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from indicators.models import Indicator
+from plans.models import Plan
+from plans.permissions import ChangeRefused, plan_change_refusal, plan_progress_refusal
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
@@ -25,6 +33,42 @@ class ActionChangedMeanwhile(Exception):
         super().__init__(f"Action {action.pk} is at version {action.version}, not {seen_version}")
         self.action = action
         self.seen_version = seen_version
+
+
+# What an edit of an action's words owns; its place (order) belongs to moves alone.
+EDITED_FIELDS = [
+    "text",
+    "aim",
+    "element",
+    "baseline_data",
+    "review_date",
+    "funding_stream",
+    "status",
+    "rag",
+    "version",
+]
+REMOVED_MESSAGE = "This action has been removed. A partnership administrator can bring it back."
+
+
+def _lock_draft_plan(plan_id: int) -> Plan:
+    """Lock the plan, and refuse if it has left draft since the view checked."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    refusal = plan_change_refusal(plan)
+    if refusal:
+        raise ChangeRefused(refusal)
+    return plan
+
+
+def _plan_id_of(action: Action) -> int:
+    return Priority.objects.filter(pk=action.priority_id).values_list("plan_id", flat=True).get()
+
+
+def _lock_current_action(pk: int) -> Action:
+    """The action as saved now, locked until the transaction ends; never a removed one."""
+    action = Action.objects.select_for_update().get(pk=pk)
+    if action.status == Action.Status.REMOVED:
+        raise ChangeRefused(REMOVED_MESSAGE)
+    return action
 
 
 def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice]) -> None:
@@ -74,6 +118,7 @@ def action_create(
     rag: str = "",
 ) -> Action:
     """Add an action at the end of the priority's action plan."""
+    _lock_draft_plan(priority.plan_id)
     # Lock the priority so two officers adding at once do not both take the same place.
     Priority.objects.select_for_update().filter(pk=priority.pk).first()
     last = priority.actions.aggregate(last=Max("order"))["last"] or 0
@@ -118,10 +163,13 @@ def action_update(
     status: str = Action.Status.NOT_STARTED,
     rag: str = "",
 ) -> Action:
-    """Save an edit only if nobody else has saved the action since `version` was read."""
-    claimed = Action.objects.filter(pk=action.pk, version=version).update(version=F("version") + 1)
-    if not claimed:
-        action.refresh_from_db()
+    """Save an edit only if nobody else has saved the action since `version` was read.
+
+    The edit changes the action's words, never its place, so a reorder meanwhile stands.
+    """
+    _lock_draft_plan(_plan_id_of(action))
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.version != version:
         raise ActionChangedMeanwhile(action, version or 0)
     action.version = version + 1
     action.text = text
@@ -140,18 +188,19 @@ def action_update(
         action._change_reason = f"Lead partners: {before or '(none)'} → {after or '(none)'}"
     _set_indicators(action, indicators)
     action._history_user = user
-    action.save()
+    action.save(update_fields=EDITED_FIELDS)
     return action
 
 
 @transaction.atomic
 def action_remove(*, action: Action, user: User) -> Action:
     """Take the action out of the plan; an administrator can restore it in the admin."""
-    Action.objects.filter(pk=action.pk).update(version=F("version") + 1)
-    action.refresh_from_db(fields=["version"])
+    _lock_draft_plan(_plan_id_of(action))
+    action = _lock_current_action(action.pk)
     action.status = Action.Status.REMOVED
+    action.version += 1
     action._history_user = user
-    action.save()
+    action.save(update_fields=["status", "version"])
     return action
 
 
@@ -162,9 +211,12 @@ def action_move(*, action: Action, direction: Literal["up", "down"]) -> bool:
     Orders are unique within a priority, so the swap parks one action on a free place first.
     Moving is not an edit of the action's words, so it leaves the version alone.
     """
+    _lock_draft_plan(_plan_id_of(action))
     siblings = Action.objects.select_for_update().filter(priority_id=action.priority_id)
     current = list(siblings.current().order_by("order").values_list("pk", "order"))
-    position = next(i for i, (pk, _) in enumerate(current) if pk == action.pk)
+    position = next((i for i, (pk, _) in enumerate(current) if pk == action.pk), None)
+    if position is None:
+        raise ChangeRefused(REMOVED_MESSAGE)
     neighbour = position - 1 if direction == "up" else position + 1
     if not 0 <= neighbour < len(current):
         return False
@@ -180,17 +232,25 @@ def action_move(*, action: Action, direction: Literal["up", "down"]) -> bool:
 def progress_record(
     *, action: Action, user: User, reported_on: datetime.date, rag: str, note: str
 ) -> ProgressUpdate:
-    """Record progress; the latest update's rating becomes the action's RAG rating."""
+    """Record progress; the latest update's rating becomes the action's RAG rating.
+
+    Progress goes on after publication, so the plan need not be a draft, only not superseded.
+    """
+    plan = Plan.objects.select_for_update().get(pk=_plan_id_of(action))
+    refusal = plan_progress_refusal(plan)
+    if refusal:
+        raise ChangeRefused(refusal)
+    action = _lock_current_action(action.pk)
     update = ProgressUpdate.objects.create(
         action=action, reported_on=reported_on, rag=rag, note=note, author=user
     )
     latest = action.progress_updates.order_by("-reported_on", "-created_at").first()
     if latest == update and action.rag != rag:
-        Action.objects.filter(pk=action.pk).update(version=F("version") + 1)
-        action.refresh_from_db(fields=["version"])
+        # A new version, so an edit opened before this rating cannot put the old one back.
         action.rag = rag
+        action.version += 1
         action._history_user = user
-        action.save()
+        action.save(update_fields=["rag", "version"])
     return update
 
 
@@ -206,14 +266,28 @@ def priority_update(
     measuring_difficulties: str,
     aims: list[str],
 ) -> Priority:
-    """Save a priority's words and its aims; aims keep their baseline data by position."""
+    """Save a priority's words and its aims; aims keep their baseline data by position.
+
+    Only the words are written: the place, task group and lead officer, set in the admin,
+    are kept as they are saved now.
+    """
+    _lock_draft_plan(priority.plan_id)
+    priority = Priority.objects.select_for_update().get(pk=priority.pk)
     priority.title = title
     priority.background = background
     priority.aim = aim
     priority.measuring_performance = measuring_performance
     priority.measuring_difficulties = measuring_difficulties
     priority._history_user = user
-    priority.save()
+    priority.save(
+        update_fields=[
+            "title",
+            "background",
+            "aim",
+            "measuring_performance",
+            "measuring_difficulties",
+        ]
+    )
     existing = list(priority.aims.order_by("order"))
     for extra in existing[len(aims) :]:
         extra.delete()

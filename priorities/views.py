@@ -102,15 +102,24 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
     form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
+    context = {"priority": priority, "plan": priority.plan, "form": form}
     if request.method == "POST" and form.is_valid():
-        services.priority_update(priority=priority, user=request.user, **form.cleaned_data)
+        try:
+            services.priority_update(priority=priority, user=request.user, **form.cleaned_data)
+        except ChangeRefused as refusal:
+            return _refused(request, "priorities/priority_form.html", context, refusal)
         messages.success(request, "The priority has been saved.")
         return redirect(_action_plan_url(priority))
-    return render(
-        request,
-        "priorities/priority_form.html",
-        {"priority": priority, "plan": priority.plan, "form": form},
-    )
+    return render(request, "priorities/priority_form.html", context)
+
+
+def _refused(
+    request: HttpRequest, template: str, context: dict, refusal: ChangeRefused
+) -> HttpResponse:
+    """The plan left draft (or the action was removed) after the form was checked: say so,
+    and give back everything typed so it can be kept elsewhere."""
+    context["form"].add_error(None, f"{refusal.reason} Your changes have not been saved.")
+    return render(request, template, context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,17 +127,17 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
     form = ActionForm(request.POST or None, priority=priority)
+    context = {"priority": priority, "plan": priority.plan, "form": form, "action": None}
     if request.method == "POST" and form.is_valid():
-        action = services.action_create(
-            priority=priority, user=request.user, **form.action_fields()
-        )
+        try:
+            action = services.action_create(
+                priority=priority, user=request.user, **form.action_fields()
+            )
+        except ChangeRefused as refusal:
+            return _refused(request, "priorities/action_form.html", context, refusal)
         messages.success(request, "The action has been added.")
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
-    return render(
-        request,
-        "priorities/action_form.html",
-        {"priority": priority, "plan": priority.plan, "form": form, "action": None},
-    )
+    return render(request, "priorities/action_form.html", context)
 
 
 @require_safe
@@ -173,6 +182,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ActionChangedMeanwhile as conflict:
             return _conflict(request, context, conflict)
+        except ChangeRefused as refusal:
+            return _refused(request, "priorities/action_form.html", context, refusal)
         messages.success(request, "The action has been saved.")
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
     if request.htmx and request.method == "GET":
@@ -245,15 +256,20 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         raise ChangeRefused(refusal)
     form = ProgressUpdateForm(request.POST or None)
+    context = {
+        "action": action,
+        "priority": action.priority,
+        "plan": action.priority.plan,
+        "form": form,
+    }
     if request.method == "POST" and form.is_valid():
-        services.progress_record(action=action, user=request.user, **form.cleaned_data)
+        try:
+            services.progress_record(action=action, user=request.user, **form.cleaned_data)
+        except ChangeRefused as refusal:
+            return _refused(request, "priorities/progress_form.html", context, refusal)
         messages.success(request, "The progress update has been recorded.")
         return redirect(reverse("priorities:action", args=[action.pk]) + "#progress")
-    return render(
-        request,
-        "priorities/progress_form.html",
-        {"action": action, "priority": action.priority, "plan": action.priority.plan, "form": form},
-    )
+    return render(request, "priorities/progress_form.html", context)
 
 
 @require_safe
