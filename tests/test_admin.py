@@ -293,8 +293,9 @@ def test_reverting_an_action_to_an_earlier_version_keeps_its_version_rising(supp
 
 
 def test_recovering_an_action_whose_priority_was_deleted_asks_for_a_priority(support, action):
-    action_id = action.pk
-    action.priority.delete()
+    action_id, priority = action.pk, action.priority
+    action.delete()
+    priority.delete()
     record = Action.history.get(id=action_id, history_type="-")
     revert_url = reverse(
         "admin:priorities_action_simple_history", args=[action_id, record.history_id]
