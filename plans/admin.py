@@ -20,6 +20,12 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from indicators.models import LocalTargetMeasure
+from plans.admin_deletion import (
+    RefusesDeletionInUse,
+    deactivate_people,
+    group_deletion_refusal,
+    user_deletion_refusal,
+)
 from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
@@ -167,7 +173,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(RefusesDeletionInUse, admin.ModelAdmin):
     form = GroupAdminForm
     list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
     list_filter = ["partnership", "kind"]
@@ -184,6 +190,9 @@ class GroupAdmin(admin.ModelAdmin):
         ("Chair", {"fields": ["chair_name", "chair_email", "chair_organisation"]}),
         ("Members", {"fields": ["member_organisations"]}),
     ]
+
+    def deletion_refusal(self, obj: Group) -> str | None:
+        return group_deletion_refusal(obj)
 
 
 class MembershipForm(forms.ModelForm):
@@ -246,10 +255,15 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
-    """Django's user admin, with the person's partnership roles on the same page."""
+class PersonAdmin(RefusesDeletionInUse, UserAdmin):
+    """Django's user admin, with the person's partnership roles on the same page. People who
+    have done anything are deactivated rather than deleted, so their name stays on it."""
 
     inlines = [MembershipInline]
+    actions = [deactivate_people]
+
+    def deletion_refusal(self, obj: User) -> str | None:
+        return user_deletion_refusal(obj)
 
 
 class SectionInline(admin.StackedInline):
