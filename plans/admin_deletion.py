@@ -7,9 +7,12 @@ the database refuses the same deletions of priorities and task groups (PROTECT) 
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -66,11 +69,14 @@ class RefusesDeletionInUse(admin.ModelAdmin):
             raise PermissionDenied(refusal)
         super().delete_queryset(request, queryset)
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
-            _, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (delete_selected_unless_in_use, name, description)
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_unless_in_use
+            )
         return actions
 
 
