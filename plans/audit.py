@@ -324,7 +324,10 @@ def _m2m_names(kind: Kind, history_ids: list[int]) -> dict[tuple[str, int], str]
         through = HistoricalRecords.m2m_models[m2m_field]
         target = m2m_field.related_model._meta.model_name
         for row in through.objects.filter(history_id__in=history_ids).select_related(target):
-            found[m2m_field.name, row.history_id].append(str(getattr(row, target)))
+            linked = getattr(row, target)
+            found[m2m_field.name, row.history_id].append(
+                str(linked) if linked is not None else "(since deleted)"
+            )
     return {key: ", ".join(sorted(values)) for key, values in found.items()}
 
 

@@ -1079,3 +1079,20 @@ def test_deleting_an_aim_in_the_admin_records_the_unlinking_of_its_actions(
     record = Action.history.filter(id=action.pk).latest()
     assert (record.aim_id, record.history_user) == (None, superuser)
     assert "Fewer disputes" in record.history_change_reason
+
+
+def test_deleting_an_aim_on_its_prioritys_page_records_the_unlinking_of_its_actions(
+    support, superuser, action
+):
+    aim = Aim.objects.create(priority=action.priority, order=1, title="Fewer disputes")
+    Action.objects.filter(pk=action.pk).update(aim=aim)
+    url = _url(Priority, "change", action.priority_id)
+    data = _form_data(support.get(url))
+
+    response = support.post(url, {**data, "aims-0-DELETE": "on"})
+
+    assert response.status_code == 302
+    assert not Aim.objects.filter(pk=aim.pk).exists()
+    record = Action.history.filter(id=action.pk).latest()
+    assert (record.aim_id, record.history_user) == (None, superuser)
+    assert Aim.history.get(id=aim.pk, history_type="-").history_user == superuser

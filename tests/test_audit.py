@@ -459,3 +459,18 @@ def test_organisation_changes_show_in_the_logs_of_partnerships_it_belongs_to(
 
     assert "Somewhere Else Council" not in names
     assert "Carlisle City Council" in names
+
+
+def test_a_task_group_deleted_since_is_named_as_such_in_the_log(admin_client_, editor, partnership):
+    membership = editor.memberships.get()
+    group = membership.task_groups.get()
+    membership.task_groups.clear()
+    group.delete()
+
+    changes = [
+        (c.label, c.before, c.after)
+        for entry in _entries(admin_client_, partnership, kind="membership")
+        for c in entry.changes
+    ]
+
+    assert ("Task groups", "(since deleted)", "(none)") in changes
