@@ -85,7 +85,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "area"]
     search_fields = ["name", "short_name", "area"]
     prepopulated_fields = {"slug": ["name"]}
@@ -108,7 +108,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "partnership", "order"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -117,14 +117,14 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(PartnershipOrganisation)
-class PartnershipOrganisationAdmin(admin.ModelAdmin):
+class PartnershipOrganisationAdmin(HistoryAdmin):
     list_display = ["organisation", "partnership", "role"]
     list_filter = ["partnership", "role"]
     list_select_related = ["organisation", "partnership"]
@@ -173,7 +173,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(RefusesDeletionInUse, admin.ModelAdmin):
+class GroupAdmin(RefusesDeletionInUse, HistoryAdmin):
     form = GroupAdminForm
     list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
     list_filter = ["partnership", "kind"]
@@ -218,7 +218,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     form = MembershipForm
     list_display = ["user", "partnership", "role", "task_group_names"]
     list_filter = ["partnership", "role"]
@@ -456,7 +456,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(admin.ModelAdmin):
+class RelatedStrategyAdmin(HistoryAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -465,7 +465,7 @@ class RelatedStrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HistoryAdmin):
     list_display = ["term", "partnership"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -474,7 +474,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(HistoryAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

@@ -244,7 +244,7 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(admin.ModelAdmin):
+class AimAdmin(HistoryAdmin):
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
@@ -428,7 +428,7 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(admin.ModelAdmin):
+class ActionLeadPartnerAdmin(HistoryAdmin):
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]
@@ -438,7 +438,7 @@ class ActionLeadPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["reported_on", "action", "rag", "author"]
     list_filter = ["rag", "action__priority__plan__partnership"]
     list_select_related = ["action", "author"]
