@@ -38,8 +38,8 @@ from priorities.models import Action, ActionLeadPartner, Aim, Priority, Progress
 PER_PAGE = 50
 VALUE_SHOWN = 200
 WHAT = {"+": "Added", "~": "Changed", "-": "Deleted"}
-# Bookkeeping, not content: shown nowhere, so a change to it alone is not news.
-NOT_SHOWN = {"id", "version", "created_at", "updated_at", "code_key"}
+# Bookkeeping, not content, and the partnership whose log this is: not worth a line.
+NOT_SHOWN = {"id", "version", "created_at", "updated_at", "code_key", "partnership"}
 
 
 @dataclass(frozen=True)
