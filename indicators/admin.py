@@ -23,6 +23,7 @@ from indicators.models import (
     LocalTargetValue,
 )
 from plans.models import District
+from priorities.admin import HistoryAdmin
 
 
 @admin.register(IndicatorSet)
@@ -147,7 +148,7 @@ class LocalTargetInline(admin.TabularInline):
 
 
 @admin.register(LocalTargetMeasure)
-class LocalTargetMeasureAdmin(admin.ModelAdmin):
+class LocalTargetMeasureAdmin(HistoryAdmin):
     list_display = ["name", "plan", "order", "indicator", "unit", "lower_is_better"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan", "indicator"]
@@ -179,7 +180,7 @@ class LocalTargetValueInline(admin.TabularInline):
 
 
 @admin.register(LocalTarget)
-class LocalTargetAdmin(admin.ModelAdmin):
+class LocalTargetAdmin(HistoryAdmin):
     list_display = ["__str__", "measure", "area_name", "order"]
     list_filter = ["measure__plan__partnership", "measure__plan"]
     list_select_related = ["measure", "district"]
@@ -193,7 +194,7 @@ class LocalTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalTargetValue)
-class LocalTargetValueAdmin(admin.ModelAdmin):
+class LocalTargetValueAdmin(HistoryAdmin):
     list_display = ["__str__", "year", "value", "is_baseline"]
     list_filter = ["is_baseline", "target__measure__plan"]
     list_select_related = ["target__measure", "target__district"]

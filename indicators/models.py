@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Length, Replace, Upper
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from plans.models import District, Plan
 
@@ -149,6 +150,8 @@ class LocalTargetMeasure(models.Model):
     unit = models.CharField(max_length=50, blank=True, default="offences")
     lower_is_better = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order"]
         constraints = [
@@ -175,6 +178,8 @@ class LocalTarget(models.Model):
         help_text="Empty for the total over the partnership's whole area.",
     )
     order = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure", "order"]
@@ -212,6 +217,8 @@ class LocalTargetValue(models.Model):
     )
     value = models.DecimalField(max_digits=12, decimal_places=2)
     is_baseline = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target", "year"]

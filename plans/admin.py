@@ -20,6 +20,12 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from indicators.models import LocalTargetMeasure
+from plans.admin_deletion import (
+    RefusesDeletionInUse,
+    deactivate_people,
+    group_deletion_refusal,
+    user_deletion_refusal,
+)
 from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
@@ -80,7 +86,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "area"]
     search_fields = ["name", "short_name", "area"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,7 +109,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "partnership", "order"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -112,14 +118,14 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(PartnershipOrganisation)
-class PartnershipOrganisationAdmin(admin.ModelAdmin):
+class PartnershipOrganisationAdmin(HistoryAdmin):
     list_display = ["organisation", "partnership", "role"]
     list_filter = ["partnership", "role"]
     list_select_related = ["organisation", "partnership"]
@@ -168,7 +174,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(RefusesDeletionInUse, HistoryAdmin):
     form = GroupAdminForm
     list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
     list_filter = ["partnership", "kind"]
@@ -185,6 +191,9 @@ class GroupAdmin(admin.ModelAdmin):
         ("Chair", {"fields": ["chair_name", "chair_email", "chair_organisation"]}),
         ("Members", {"fields": ["member_organisations"]}),
     ]
+
+    def deletion_refusal(self, obj: Group) -> str | None:
+        return group_deletion_refusal(obj)
 
 
 class MembershipForm(forms.ModelForm):
@@ -210,7 +219,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     form = MembershipForm
     list_display = ["user", "partnership", "role", "task_group_names"]
     list_filter = ["partnership", "role"]
@@ -247,10 +256,15 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
-    """Django's user admin, with the person's partnership roles on the same page."""
+class PersonAdmin(RefusesDeletionInUse, UserAdmin):
+    """Django's user admin, with the person's partnership roles on the same page. People who
+    have done anything are deactivated rather than deleted, so their name stays on it."""
 
     inlines = [MembershipInline]
+    actions = [deactivate_people]
+
+    def deletion_refusal(self, obj: User) -> str | None:
+        return user_deletion_refusal(obj)
 
 
 class SectionInline(admin.StackedInline):
@@ -443,7 +457,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(admin.ModelAdmin):
+class RelatedStrategyAdmin(HistoryAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -452,7 +466,7 @@ class RelatedStrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HistoryAdmin):
     list_display = ["term", "partnership"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -461,7 +475,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(HistoryAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

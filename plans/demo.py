@@ -241,6 +241,9 @@ def load_partnership_plan(data: Mapping[str, Any], *, reset: bool) -> tuple[str,
     if existing is not None:
         if not reset:
             return f"{partnership.name}: {existing}", False
+        # Priorities protect their actions from being deleted with them by accident; a reset
+        # of demonstration data means it.
+        Action.objects.filter(priority__plan=existing).delete()
         existing.delete()
     plan = create_plan(plan_data, _plan_context(partnership))
     return f"{partnership.name}: {plan}", True
@@ -470,9 +473,13 @@ def load_demo_users() -> list[DemoUser]:
     for username, role in DEMO_ROLES:
         user = _demo_user(username, password_hash, staff=False)
         user.memberships.exclude(partnership=partnership).delete()
-        membership, _ = Membership.objects.update_or_create(
+        membership, _ = Membership.objects.get_or_create(
             user=user, partnership=partnership, defaults={"role": role}
         )
+        # Saved only when it differs, so a second load leaves no history row of a non-change.
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
         membership.task_groups.set([task_group] if role == Membership.Role.EDITOR else [])
         label = f"{Membership.Role(role).label}, {partnership.area} {partnership.short_name}"
         if role == Membership.Role.EDITOR:

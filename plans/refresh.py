@@ -73,10 +73,10 @@ def plan_start_next_year(*, plan: Plan, user: AbstractBaseUser | AnonymousUser) 
         new = _create_next_plan(old, user)
         reason = f"Carried over from {old.title} ({old.period_label})."
         _copy_sections(old, new, user, reason)
-        _copy_related_strategies(old, new)
+        _copy_related_strategies(old, new, user, reason)
         priority_map = _copy_priorities(old, new, user, reason)
-        aim_map = _copy_aims(priority_map)
-        _copy_target_measures(old, new)
+        aim_map = _copy_aims(priority_map, user, reason)
+        _copy_target_measures(old, new, user, reason)
         _carry_actions(old, priority_map, aim_map, user, reason)
     return new
 
@@ -139,16 +139,21 @@ def _copy_sections(old: Plan, new: Plan, user, reason: str) -> None:
     )
 
 
-def _copy_related_strategies(old: Plan, new: Plan) -> None:
-    RelatedStrategy.objects.bulk_create(
-        RelatedStrategy(
-            plan=new,
-            order=strategy.order,
-            title=strategy.title,
-            owner=strategy.owner,
-            url=strategy.url,
-        )
-        for strategy in old.related_strategies.order_by("order")
+def _copy_related_strategies(old: Plan, new: Plan, user, reason: str) -> None:
+    _create_with_history(
+        RelatedStrategy,
+        user,
+        reason,
+        [
+            RelatedStrategy(
+                plan=new,
+                order=strategy.order,
+                title=strategy.title,
+                owner=strategy.owner,
+                url=strategy.url,
+            )
+            for strategy in old.related_strategies.order_by("order")
+        ],
     )
 
 
@@ -177,52 +182,72 @@ def _copy_priorities(old: Plan, new: Plan, user, reason: str) -> dict[int, Prior
     return {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
 
 
-def _copy_aims(priority_map: dict[int, Priority]) -> dict[int, Aim]:
+def _copy_aims(priority_map: dict[int, Priority], user, reason: str) -> dict[int, Aim]:
     originals = list(Aim.objects.filter(priority_id__in=priority_map).order_by("priority", "order"))
-    copies = Aim.objects.bulk_create(
-        Aim(
-            priority=priority_map[aim.priority_id],
-            order=aim.order,
-            title=aim.title,
-            baseline_data=aim.baseline_data,
-        )
-        for aim in originals
+    copies = _create_with_history(
+        Aim,
+        user,
+        reason,
+        [
+            Aim(
+                priority=priority_map[aim.priority_id],
+                order=aim.order,
+                title=aim.title,
+                baseline_data=aim.baseline_data,
+            )
+            for aim in originals
+        ],
     )
     return {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
 
 
-def _copy_target_measures(old: Plan, new: Plan) -> None:
+def _copy_target_measures(old: Plan, new: Plan, user, reason: str) -> None:
     measures = list(old.target_measures.order_by("order"))
-    measure_copies = LocalTargetMeasure.objects.bulk_create(
-        LocalTargetMeasure(
-            plan=new,
-            order=measure.order,
-            name=measure.name,
-            indicator_id=measure.indicator_id,
-            unit=measure.unit,
-            lower_is_better=measure.lower_is_better,
-        )
-        for measure in measures
+    measure_copies = _create_with_history(
+        LocalTargetMeasure,
+        user,
+        reason,
+        [
+            LocalTargetMeasure(
+                plan=new,
+                order=measure.order,
+                name=measure.name,
+                indicator_id=measure.indicator_id,
+                unit=measure.unit,
+                lower_is_better=measure.lower_is_better,
+            )
+            for measure in measures
+        ],
     )
     measure_map = {m.pk: c for m, c in zip(measures, measure_copies, strict=True)}
     rows = list(LocalTarget.objects.filter(measure__plan=old).order_by("measure", "order"))
-    row_copies = LocalTarget.objects.bulk_create(
-        LocalTarget(
-            measure=measure_map[row.measure_id], district_id=row.district_id, order=row.order
-        )
-        for row in rows
+    row_copies = _create_with_history(
+        LocalTarget,
+        user,
+        reason,
+        [
+            LocalTarget(
+                measure=measure_map[row.measure_id], district_id=row.district_id, order=row.order
+            )
+            for row in rows
+        ],
     )
     row_map = {r.pk: c for r, c in zip(rows, row_copies, strict=True)}
-    LocalTargetValue.objects.bulk_create(
-        LocalTargetValue(
-            target=row_map[value.target_id],
-            year=value.year,
-            value=value.value,
-            is_baseline=value.is_baseline,
-        )
-        for value in LocalTargetValue.objects.filter(target__measure__plan=old).order_by(
-            "target", "year"
-        )
+    _create_with_history(
+        LocalTargetValue,
+        user,
+        reason,
+        [
+            LocalTargetValue(
+                target=row_map[value.target_id],
+                year=value.year,
+                value=value.value,
+                is_baseline=value.is_baseline,
+            )
+            for value in LocalTargetValue.objects.filter(target__measure__plan=old).order_by(
+                "target", "year"
+            )
+        ],
     )
 
 
@@ -264,24 +289,36 @@ def _carry_actions(
         )
     carried = Action.objects.bulk_create(carried)
     action_map = {a.pk: c for a, c in zip(originals, carried, strict=True)}
-    _copy_lead_partners(action_map)
+    _copy_lead_partners(action_map, user, reason)
     indicator_links = _copy_indicators(action_map)
     _record_action_history(carried, indicator_links, user, reason)
 
 
-def _copy_lead_partners(action_map: dict[int, Action]) -> None:
-    ActionLeadPartner.objects.bulk_create(
-        ActionLeadPartner(
-            action=action_map[lead.action_id],
-            order=lead.order,
-            kind=lead.kind,
-            organisation_id=lead.organisation_id,
-            group_id=lead.group_id,
-            printed_as=lead.printed_as,
-        )
-        for lead in ActionLeadPartner.objects.filter(action_id__in=action_map).order_by(
-            "action", "order"
-        )
+def _copy_lead_partners(action_map: dict[int, Action], user, reason: str) -> None:
+    _create_with_history(
+        ActionLeadPartner,
+        user,
+        reason,
+        [
+            ActionLeadPartner(
+                action=action_map[lead.action_id],
+                order=lead.order,
+                kind=lead.kind,
+                organisation_id=lead.organisation_id,
+                group_id=lead.group_id,
+                printed_as=lead.printed_as,
+            )
+            for lead in ActionLeadPartner.objects.filter(action_id__in=action_map).order_by(
+                "action", "order"
+            )
+        ],
+    )
+
+
+def _create_with_history(model, user, reason: str, objs: list) -> list:
+    """bulk_create, plus the "created" history record that each save would have written."""
+    return bulk_create_with_history(
+        objs, model, default_user=_history_user(user), default_change_reason=reason
     )
 
 

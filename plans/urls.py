@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import invitation_views, partnership_views, review_urls, views
+from plans import audit_views, invitation_views, partnership_views, review_urls, views
 
 app_name = "plans"
 
@@ -10,6 +10,7 @@ _PARTNERSHIP = "partnership/<slug:partnership_slug>/"
 urlpatterns = [
     path("", views.index, name="index"),
     path(_PARTNERSHIP, partnership_views.partnership_manage, name="partnership_manage"),
+    path(f"{_PARTNERSHIP}audit/", audit_views.partnership_audit, name="partnership_audit"),
     path(f"{_PARTNERSHIP}groups/add/", partnership_views.group_add, name="group_add"),
     path(f"{_PARTNERSHIP}groups/<int:pk>/", partnership_views.group_edit, name="group_edit"),
     path(f"{_PARTNERSHIP}people/add/", partnership_views.person_add, name="person_add"),

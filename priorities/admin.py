@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
 from plans.models import Plan
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import (
@@ -28,6 +29,7 @@ from priorities.models import (
     ReviewComment,
     ReviewReminder,
 )
+from priorities.services import aim_delete
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 DELETED_LISTED = 200
@@ -122,11 +124,26 @@ class PriorityAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class AimInlineFormSet(BaseInlineFormSet):
+    user = None
+
+    def delete_existing(self, obj: Aim, commit: bool = True) -> None:
+        # The database would unlink the aim's actions with no trace in their history.
+        if commit:
+            aim_delete(aim=obj, user=self.user)
+
+
 class AimInline(admin.TabularInline):
     model = Aim
+    formset = AimInlineFormSet
     extra = 0
     fields = ["order", "title", "baseline_data"]
     formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 class ActionInlineFormSet(BaseInlineFormSet):
@@ -172,7 +189,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(HistoryAdmin):
+class PriorityAdmin(RefusesDeletionInUse, HistoryAdmin):
     form = PriorityAdminForm
     list_display = ["title", "plan", "order", "task_group", "is_cross_cutting", "action_count"]
     list_filter = [
@@ -211,6 +228,9 @@ class PriorityAdmin(HistoryAdmin):
     def action_count(self, priority: Priority) -> int:
         return priority.action_count
 
+    def deletion_refusal(self, obj: Priority) -> str | None:
+        return priority_deletion_refusal(obj)
+
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is Action:
             _raise_versions_of_changed_actions(formset)
@@ -225,12 +245,19 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(admin.ModelAdmin):
+class AimAdmin(HistoryAdmin):
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
     search_fields = ["title", "priority__title"]
     autocomplete_fields = ["priority"]
+
+    def delete_model(self, request: HttpRequest, obj: Aim) -> None:
+        aim_delete(aim=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Aim]) -> None:
+        for aim in queryset:
+            aim_delete(aim=aim, user=request.user)
 
 
 class LeadPartnerForm(forms.ModelForm):
@@ -412,7 +439,7 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(admin.ModelAdmin):
+class ActionLeadPartnerAdmin(HistoryAdmin):
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]
@@ -422,7 +449,7 @@ class ActionLeadPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["reported_on", "action", "rag", "author"]
     list_filter = ["rag", "action__priority__plan__partnership"]
     list_select_related = ["action", "author"]

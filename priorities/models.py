@@ -21,9 +21,10 @@ class Priority(models.Model):
     title = models.CharField(max_length=200)
     background = models.TextField(blank=True)
     aim = models.TextField("aim or objective", blank=True)
+    # Protected: deleting a task group would silently orphan its priorities and editors.
     task_group = models.ForeignKey(
         Group,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="priorities",
@@ -63,6 +64,8 @@ class Aim(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.TextField()
     baseline_data = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority", "order"]
@@ -111,7 +114,8 @@ class Action(models.Model):
         AMBER = "amber", "Amber"
         GREEN = "green", "Green"
 
-    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    # Protected: deleting a priority would take its actions' lead partners and progress too.
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     aim = models.ForeignKey(
         Aim, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
@@ -215,6 +219,8 @@ class ActionLeadPartner(models.Model):
         max_length=200, blank=True, help_text="Leave empty to print the partner's own name."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["action", "order"]
         constraints = [
@@ -262,6 +268,8 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "-reported_on", "-created_at"]

@@ -18,6 +18,7 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator
 from plans.models import Plan
@@ -71,9 +72,10 @@ def _lock_current_action(pk: int) -> Action:
     return action
 
 
-def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice]) -> None:
-    action.lead_partners.all().delete()
-    ActionLeadPartner.objects.bulk_create(
+def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice], user: User) -> None:
+    """Replace the lead partners, each removal and addition in their history with its author;
+    an unchanged list writes nothing, so the audit log shows only real changes."""
+    wanted = [
         ActionLeadPartner(
             action=action,
             order=order,
@@ -83,7 +85,17 @@ def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice]) -> None:
             printed_as=lead.printed_as,
         )
         for order, lead in enumerate(leads, start=1)
-    )
+    ]
+    current = list(action.lead_partners.order_by("order"))
+    fields = ["order", "kind", "organisation_id", "group_id", "printed_as"]
+    if [[getattr(p, f) for f in fields] for p in current] == [
+        [getattr(p, f) for f in fields] for p in wanted
+    ]:
+        return
+    for partner in current:
+        partner._history_user = user
+        partner.delete()
+    bulk_create_with_history(wanted, ActionLeadPartner, default_user=user)
 
 
 def _lead_partner_names(action: Action) -> str:
@@ -137,7 +149,7 @@ def action_create(
     action.skip_history_when_saving = True
     action.save()
     del action.skip_history_when_saving
-    _set_lead_partners(action, lead_partners)
+    _set_lead_partners(action, lead_partners, user)
     _set_indicators(action, indicators)
     action._history_user = user
     action.save()
@@ -181,7 +193,7 @@ def action_update(
     action.status = status
     action.rag = rag
     before = _lead_partner_names(action)
-    _set_lead_partners(action, lead_partners)
+    _set_lead_partners(action, lead_partners, user)
     after = _lead_partner_names(action)
     if before != after:
         # Lead partners are rows of their own; the action's history notes the change in words.
@@ -290,14 +302,38 @@ def priority_update(
     )
     existing = list(priority.aims.order_by("order"))
     for extra in existing[len(aims) :]:
-        extra.delete()
+        aim_delete(aim=extra, user=user)
     # Park the kept aims beyond any order in use, then number them 1, 2, 3...
     offset = max([a.order for a in existing] + [len(aims)]) + 1
     for index, kept in enumerate(existing[: len(aims)]):
         Aim.objects.filter(pk=kept.pk).update(order=offset + index)
+    changed = []
     for index, title_text in enumerate(aims, start=1):
         if index <= len(existing):
-            Aim.objects.filter(pk=existing[index - 1].pk).update(order=index, title=title_text)
+            kept = existing[index - 1]
+            Aim.objects.filter(pk=kept.pk).update(order=index, title=title_text)
+            if (kept.order, kept.title) != (index, title_text):
+                kept.order, kept.title = index, title_text
+                changed.append(kept)
         else:
-            Aim.objects.create(priority=priority, order=index, title=title_text)
+            added = Aim(priority=priority, order=index, title=title_text)
+            added._history_user = user
+            added.save()
+    # Kept aims are updated in place, which records nothing; their history rows are made here.
+    Aim.history.bulk_history_create(changed, update=True, default_user=user)
     return priority
+
+
+@transaction.atomic
+def aim_delete(*, aim: Aim, user: User) -> None:
+    """Delete an aim, first unlinking its actions with a history row on each that says why;
+    the database's SET NULL would unlink them with no trace."""
+    reason = f"Its aim was removed: {aim.title[:200]}"
+    for action in Action.objects.select_for_update().filter(aim=aim):
+        action.aim = None
+        action.version += 1
+        action._history_user = user
+        action._change_reason = reason
+        action.save(update_fields=["aim", "version"])
+    aim._history_user = user
+    aim.delete()

@@ -12,8 +12,11 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import ProtectedError
 from django.forms import MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -246,13 +249,14 @@ def test_every_add_page_sent_empty_comes_back_with_errors(support, superuser, on
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=_label)
 def test_delete_page_of_every_registered_model_loads(support, superuser, one_of_each, model):
     obj = model._default_manager.first()
-    may_delete = admin.site._registry[model].has_delete_permission(
-        SimpleNamespace(user=superuser), obj
-    )
+    model_admin = admin.site._registry[model]
+    may_delete = model_admin.has_delete_permission(SimpleNamespace(user=superuser), obj)
+    # Objects still in use are refused with a message on their own page instead.
+    in_use = may_delete and getattr(model_admin, "deletion_refusal", lambda obj: None)(obj)
 
     response = support.get(_url(model, "delete", obj.pk))
 
-    assert response.status_code == (200 if may_delete else 403)
+    assert response.status_code == (302 if in_use else 200 if may_delete else 403)
 
 
 def test_deleting_an_organisation_that_leads_an_action_is_refused_with_the_reason(
@@ -265,7 +269,11 @@ def test_deleting_an_organisation_that_leads_an_action_is_refused_with_the_reaso
     assert type(police).objects.filter(pk=police.pk).exists()
 
 
-@pytest.mark.parametrize("model", [Plan, Section, Priority, Action], ids=_label)
+@pytest.mark.parametrize(
+    "model",
+    [m for m in REGISTERED_MODELS if hasattr(m._meta, "simple_history_manager_attribute")],
+    ids=_label,
+)
 def test_history_page_of_every_model_with_history_loads(support, one_of_each, model):
     obj = model._default_manager.first()
 
@@ -303,8 +311,9 @@ def test_reverting_an_action_to_an_earlier_version_keeps_its_version_rising(supp
 
 
 def test_recovering_an_action_whose_priority_was_deleted_asks_for_a_priority(support, action):
-    action_id = action.pk
-    action.priority.delete()
+    action_id, priority = action.pk, action.priority
+    action.delete()
+    priority.delete()
     record = Action.history.get(id=action_id, history_type="-")
     revert_url = reverse(
         "admin:priorities_action_simple_history", args=[action_id, record.history_id]
@@ -919,3 +928,185 @@ def test_a_progress_update_added_in_the_admin_is_signed_by_the_support_officer(
 
     assert response.status_code == 302
     assert action.progress_updates.get().author == superuser
+
+
+# Deletions that would lose work or take access away are refused, saying what to do first
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def _bulk_delete(client, model, *objects):
+    return client.post(
+        _url(model, "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [obj.pk for obj in objects]},
+        follow=True,
+    )
+
+
+def test_deleting_a_priority_with_actions_is_refused_naming_them(support, action):
+    priority = action.priority
+
+    response = support.post(_url(Priority, "delete", priority.pk), {"post": "yes"}, follow=True)
+
+    assert Priority.objects.filter(pk=priority.pk).exists()
+    assert "Move or remove its 1 action first" in _messages(response)[0]
+    assert action.text[:60] in _messages(response)[0]
+
+
+def test_deleting_priorities_with_actions_in_bulk_is_refused(support, action):
+    response = _bulk_delete(support, Priority, action.priority)
+
+    assert Priority.objects.filter(pk=action.priority_id).exists()
+    assert any("Move or remove its 1 action first" in m for m in _messages(response))
+
+
+def test_a_priority_without_actions_can_still_be_deleted(support, priority):
+    support.post(_url(Priority, "delete", priority.pk), {"post": "yes"})
+
+    assert not Priority.objects.filter(pk=priority.pk).exists()
+
+
+def test_the_database_refuses_to_delete_a_priority_with_actions_or_its_task_group(action):
+    with pytest.raises(ProtectedError):
+        action.priority.delete()
+    with pytest.raises(ProtectedError):
+        action.priority.task_group.delete()
+
+
+def test_deleting_a_task_group_with_editors_is_refused_naming_them(support, editor, partnership):
+    group = editor.memberships.get().task_groups.get()
+
+    response = support.post(_url(Group, "delete", group.pk), {"post": "yes"}, follow=True)
+
+    assert Group.objects.filter(pk=group.pk).exists()
+    assert "give its 1 editor another task group" in _messages(response)[0]
+    assert "editor" in _messages(response)[0]
+
+
+def test_deleting_task_groups_with_priorities_in_bulk_is_refused(support, priority):
+    response = _bulk_delete(support, Group, priority.task_group)
+
+    assert Group.objects.filter(pk=priority.task_group_id).exists()
+    assert any(
+        f"move its 1 priority to another task group (“{priority.title}”)" in m
+        for m in _messages(response)
+    )
+
+
+def test_a_group_nobody_uses_can_still_be_deleted(support, partnership):
+    group = Group.objects.create(partnership=partnership, name="Unused", kind=Group.Kind.OTHER)
+
+    support.post(_url(Group, "delete", group.pk), {"post": "yes"})
+
+    assert not Group.objects.filter(pk=group.pk).exists()
+
+
+# People who have done anything are deactivated, not deleted
+
+
+@pytest.fixture
+def author(action, editor) -> User:
+    ProgressUpdate.objects.create(
+        action=action,
+        reported_on=datetime.date(2010, 7, 1),
+        rag="green",
+        note="Done",
+        author=editor,
+    )
+    return editor
+
+
+def test_deleting_a_person_who_authored_work_is_refused(support, author):
+    response = support.post(_url(User, "delete", author.pk), {"post": "yes"}, follow=True)
+
+    assert User.objects.filter(pk=author.pk).exists()
+    assert "1 progress update" in _messages(response)[0]
+    assert "Deactivate them instead" in _messages(response)[0]
+
+
+def test_deleting_people_in_bulk_is_refused_when_any_authored_work(support, author, viewer):
+    response = _bulk_delete(support, User, author, viewer)
+
+    assert User.objects.filter(pk__in=[author.pk, viewer.pk]).count() == 2
+    assert any("Deactivate them instead" in m for m in _messages(response))
+
+
+def test_a_change_recorded_in_the_history_counts_as_work(support, editor, action):
+    action.text = "Reworded by the editor."
+    action._history_user = editor
+    action.save()
+
+    support.post(_url(User, "delete", editor.pk), {"post": "yes"})
+
+    assert User.objects.filter(pk=editor.pk).exists()
+
+
+def test_a_person_who_did_nothing_can_still_be_deleted(support, viewer):
+    support.post(_url(User, "delete", viewer.pk), {"post": "yes"})
+
+    assert not User.objects.filter(pk=viewer.pk).exists()
+
+
+def test_deactivating_keeps_the_persons_name_on_their_work_and_records_their_removal(
+    support, superuser, author
+):
+    membership = author.memberships.get()
+
+    support.post(
+        _url(User, "changelist"),
+        {"action": "deactivate_people", ACTION_CHECKBOX_NAME: [author.pk]},
+    )
+
+    author.refresh_from_db()
+    assert not author.is_active
+    assert ProgressUpdate.objects.get().author == author
+    assert not Membership.objects.filter(user=author).exists()
+    removal = Membership.history.get(id=membership.pk, history_type="-")
+    assert (removal.history_user, removal.history_change_reason) == (
+        superuser,
+        "Person deactivated",
+    )
+
+
+def test_deactivating_a_partnerships_last_administrator_is_refused(support, administrator):
+    response = support.post(
+        _url(User, "changelist"),
+        {"action": "deactivate_people", ACTION_CHECKBOX_NAME: [administrator.pk]},
+        follow=True,
+    )
+
+    administrator.refresh_from_db()
+    assert administrator.is_active
+    assert "was not deactivated" in _messages(response)[0]
+
+
+def test_deleting_an_aim_in_the_admin_records_the_unlinking_of_its_actions(
+    support, superuser, action
+):
+    aim = Aim.objects.create(priority=action.priority, order=1, title="Fewer disputes")
+    Action.objects.filter(pk=action.pk).update(aim=aim)
+
+    support.post(_url(Aim, "delete", aim.pk), {"post": "yes"})
+
+    record = Action.history.filter(id=action.pk).latest()
+    assert (record.aim_id, record.history_user) == (None, superuser)
+    assert "Fewer disputes" in record.history_change_reason
+
+
+def test_deleting_an_aim_on_its_prioritys_page_records_the_unlinking_of_its_actions(
+    support, superuser, action
+):
+    aim = Aim.objects.create(priority=action.priority, order=1, title="Fewer disputes")
+    Action.objects.filter(pk=action.pk).update(aim=aim)
+    url = _url(Priority, "change", action.priority_id)
+    data = _form_data(support.get(url))
+
+    response = support.post(url, {**data, "aims-0-DELETE": "on"})
+
+    assert response.status_code == 302
+    assert not Aim.objects.filter(pk=aim.pk).exists()
+    record = Action.history.filter(id=action.pk).latest()
+    assert (record.aim_id, record.history_user) == (None, superuser)
+    assert Aim.history.get(id=aim.pk, history_type="-").history_user == superuser

@@ -409,7 +409,7 @@ def test_a_failure_half_way_changes_nothing(
     Aim.objects.create(priority=priority, order=1, title="Reduce criminal damage")
     Section.objects.create(plan=published, order=1, title="Foreword")
 
-    def broken_copy(action_map):
+    def broken_copy(*args):
         raise RuntimeError("lead partners could not be copied")
 
     monkeypatch.setattr(refresh, "_copy_lead_partners", broken_copy)

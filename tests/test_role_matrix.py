@@ -324,6 +324,7 @@ CASES = [
     ),
     # Partnership administrators set up the partnership's groups and people
     Case("manage the partnership", "get", _partnership("plans:partnership_manage"), ADMINISTRATORS),
+    Case("audit log", "get", _partnership("plans:partnership_audit"), ADMINISTRATORS),
     Case("add a group form", "get", _partnership("plans:group_add"), ADMINISTRATORS),
     Case("add a group", "post", _partnership("plans:group_add"), ADMINISTRATORS, _group_form),
     Case(
@@ -445,6 +446,7 @@ MATRIX_ROUTES = {
     "priorities:action_remove",
     "priorities:progress_add",
     "plans:partnership_manage",
+    "plans:partnership_audit",
     "plans:group_add",
     "plans:group_edit",
     "plans:person_add",

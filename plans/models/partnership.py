@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Partnership(models.Model):
@@ -27,6 +28,8 @@ class Partnership(models.Model):
         "Organisation", through="PartnershipOrganisation", related_name="partnerships"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -41,6 +44,8 @@ class District(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="districts")
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "order", "name"]
@@ -76,6 +81,8 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -105,6 +112,8 @@ class PartnershipOrganisation(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="participations"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "role", "organisation__name"]
@@ -146,6 +155,8 @@ class Group(models.Model):
         Organisation, blank=True, related_name="group_memberships"
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "order", "name"]
@@ -195,6 +206,9 @@ class Membership(models.Model):
         related_name="editor_memberships",
         help_text="For editors: the task groups whose priorities and actions they keep.",
     )
+
+    # Task groups decide what an editor may change, so changes to them are recorded too.
+    history = HistoricalRecords(m2m_fields=[task_groups])
 
     class Meta:
         ordering = ["partnership", "user__username"]

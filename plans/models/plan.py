@@ -204,6 +204,8 @@ class RelatedStrategy(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order"]
         verbose_name_plural = "related strategies"
@@ -225,6 +227,8 @@ class GlossaryTerm(models.Model):
     )
     term = models.CharField(max_length=100)
     meaning = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "term"]
@@ -249,6 +253,8 @@ class BudgetLine(models.Model):
     year = models.PositiveSmallIntegerField(
         help_text="The financial year it starts: 2010 for 2010/11."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "year", "order"]
