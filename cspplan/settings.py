@@ -183,8 +183,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Password reset requests are limited per address and per typed email address (the same
 # answer whether or not an account exists), counted in the shared "limits" cache: Redis when
 # REDIS_URL is set, otherwise a database table made by `manage.py createcachetable`.
-PASSWORD_RESETS_PER_ADDRESS = env_str("PASSWORD_RESETS_PER_ADDRESS", "10/h")
-PASSWORD_RESETS_PER_EMAIL = env_str("PASSWORD_RESETS_PER_EMAIL", "3/h")
+RESET_REQUESTS_PER_ADDRESS = env_str("RESET_REQUESTS_PER_ADDRESS", "10/h")
+RESET_REQUESTS_PER_EMAIL = env_str("RESET_REQUESTS_PER_EMAIL", "3/h")
 CACHES["limits"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
     if _REDIS_URL

@@ -96,7 +96,7 @@ def password_reset_refused(request: HttpRequest, email: str | None) -> bool:
         request,
         group="password-reset-address",
         key=lambda group, request: client_address(request) or "",
-        rate=settings.PASSWORD_RESETS_PER_ADDRESS,
+        rate=settings.RESET_REQUESTS_PER_ADDRESS,
         increment=True,
     )
     if email is not None:
@@ -105,7 +105,7 @@ def password_reset_refused(request: HttpRequest, email: str | None) -> bool:
                 request,
                 group="password-reset-email",
                 key=lambda group, request: email.strip().lower(),
-                rate=settings.PASSWORD_RESETS_PER_EMAIL,
+                rate=settings.RESET_REQUESTS_PER_EMAIL,
                 increment=True,
             )
             or limited
