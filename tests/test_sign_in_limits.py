@@ -41,10 +41,6 @@ def sign_in(client, username: str, password: str, address: str, url: str | None 
     )
 
 
-def test_the_settings_say_a_lower_limit_for_an_account_than_for_an_address():
-    assert (ACCOUNT_LIMIT, ADDRESS_LIMIT, settings.SIGN_IN_COOL_OFF_MINUTES) == (5, 20, 15)
-
-
 def test_wrong_passwords_lock_the_account_at_that_address_even_for_the_right_password(
     client, viewer
 ):
