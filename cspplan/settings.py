@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    # After django_tasks_db: cspplan/admin.py takes its queued tasks out of the admin.
+    "cspplan",
     "indicators",
     "plans",
     "priorities",
@@ -176,6 +178,9 @@ AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOL_OFF_MINUTES)
 AXES_LOCKOUT_CALLABLE = "cspplan.sign_in_limits.locked_out"
 AXES_CLIENT_IP_CALLABLE = "cspplan.sign_in_limits.client_address"
+# Lockouts are lifted with `manage.py axes_reset_username NAME` (or axes_reset_ip ADDRESS),
+# not in the admin, whose pages would show people's addresses and typed usernames.
+AXES_ENABLE_ADMIN = False
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
 # from the right; with 0 (no proxy) the connection's own address is used.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
