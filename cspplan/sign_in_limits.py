@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
@@ -50,6 +51,14 @@ class SignInLimitsHandler(AxesDatabaseHandler):
             - settings.SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS
         )
         return max(for_account_at_address, for_address - gap)
+
+    def user_logged_in(self, sender, request: HttpRequest, user, **kwargs) -> None:
+        """Signing in forgives that person's own earlier typos at that address. Failures for
+        other usernames from the address still count towards its limit."""
+        super().user_logged_in(sender, request, user, **kwargs)
+        AccessAttempt.objects.filter(
+            username=user.get_username(), ip_address=request.axes_ip_address
+        ).delete()
 
 
 def client_address(request: HttpRequest) -> str | None:

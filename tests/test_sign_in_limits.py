@@ -69,6 +69,19 @@ def test_the_right_password_from_another_address_still_signs_in(client, viewer):
     assert client.session["_auth_user_id"] == str(viewer.pk)
 
 
+def test_signing_in_forgives_earlier_typos_for_that_account_only(client, viewer):
+    for _ in range(ACCOUNT_LIMIT - 1):
+        sign_in(client, "viewer", "wrong", OWNER)
+    for n in range(3):
+        sign_in(client, f"person{n}", "wrong", OWNER)
+    assert sign_in(client, "viewer", PASSWORD, OWNER).status_code == 302
+    client.logout()
+
+    assert sign_in(client, "viewer", "typo", OWNER).status_code == 200
+    assert AccessAttempt.objects.filter(username="viewer").get().failures_since_start == 1
+    assert AccessAttempt.objects.exclude(username="viewer").count() == 3
+
+
 def test_the_sign_in_page_can_still_be_read_while_locked_out(client, viewer):
     for _ in range(ACCOUNT_LIMIT):
         sign_in(client, "viewer", "wrong", ATTACKER)
