@@ -164,11 +164,14 @@ CACHES = {
 
 # --- Sign-in limits, password reset requests and background tasks --------------------------
 # Failed sign-ins (on /sign-in/ and /admin/login/) are counted by django-axes in the database,
-# so every worker and server sees the same counts. Policy, per 15-minute cool-off:
+# so every worker and server sees the same counts. Policy (defaults), per 15-minute cool-off:
 # - 5 failures for one username from one address lock that username at that address only:
 #   the owner signing in from anywhere else is not refused;
 # - 20 failures from one address across all usernames lock that address (password spraying).
-# A lockout ends once the address has made no failed attempt for the cool-off time.
+# A lockout ends once no failure has been counted against it for the cool-off time, and signing
+# in clears that username's own failures at that address. There is deliberately no limit per
+# username across addresses: anyone could then lock the owner out; passwords are instead
+# checked against common ones (AUTH_PASSWORD_VALIDATORS).
 SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5)
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
 SIGN_IN_COOL_OFF_MINUTES = env_int("SIGN_IN_COOL_OFF_MINUTES", 15)
