@@ -193,12 +193,18 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # REDIS_URL is set, otherwise a database table made by `manage.py createcachetable`.
 RESET_REQUESTS_PER_ADDRESS = env_str("RESET_REQUESTS_PER_ADDRESS", "10/h")
 RESET_REQUESTS_PER_EMAIL = env_str("RESET_REQUESTS_PER_EMAIL", "3/h")
+# The table's size cap is high so that many addresses cannot push live counts out of it.
 CACHES["limits"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _REDIS_URL,
+        "KEY_PREFIX": "limits",
+    }
     if _REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cspplan_limits_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
 RATELIMIT_USE_CACHE = "limits"
