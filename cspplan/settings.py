@@ -184,6 +184,8 @@ AXES_CLIENT_IP_CALLABLE = "cspplan.sign_in_limits.client_address"
 # Lockouts are lifted with `manage.py axes_reset_username NAME` (or axes_reset_ip ADDRESS),
 # not in the admin, whose pages would show people's addresses and typed usernames.
 AXES_ENABLE_ADMIN = False
+# Only failures are kept, deleted once past the cool-off: no lasting record of who signed in where.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
 # from the right; with 0 (no proxy) the connection's own address is used.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
