@@ -4,6 +4,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; with DE
 missing SECRET_KEY stops the server rather than falling back to the development key.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_tasks_db",
+    # After django_tasks_db: cspplan/admin.py takes its queued tasks out of the admin.
+    "cspplan",
     "indicators",
     "plans",
     "priorities",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns a sign-in refused for too many failures into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cspplan.urls"
@@ -83,6 +90,12 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out combination is refused before any password is checked.
+    "cspplan.sign_in_limits.SignInLimitsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,11 +154,64 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Sign-in attempts are rate limited per address, so a deployment with several workers sets
-# REDIS_URL to share the counts; one process is served well by the local memory cache.
+# A deployment with several workers sets REDIS_URL so they share cached public pages.
 _REDIS_URL = env_str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
     if _REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# --- Sign-in limits, password reset requests and background tasks --------------------------
+# Failed sign-ins (on /sign-in/ and /admin/login/) are counted by django-axes in the database,
+# so every worker and server sees the same counts. Policy (defaults), per 15-minute cool-off:
+# - 5 failures for one username from one address lock that username at that address only:
+#   the owner signing in from anywhere else is not refused;
+# - 20 failures from one address across all usernames lock that address (password spraying).
+# A lockout ends once no failure has been counted against it for the cool-off time, and signing
+# in clears that username's own failures at that address. There is deliberately no limit per
+# username across addresses: anyone could then lock the owner out; passwords are instead
+# checked against common ones (AUTH_PASSWORD_VALIDATORS).
+SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5)
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
+SIGN_IN_COOL_OFF_MINUTES = env_int("SIGN_IN_COOL_OFF_MINUTES", 15)
+AXES_HANDLER = "cspplan.sign_in_limits.SignInLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOL_OFF_MINUTES)
+AXES_LOCKOUT_CALLABLE = "cspplan.sign_in_limits.locked_out"
+AXES_CLIENT_IP_CALLABLE = "cspplan.sign_in_limits.client_address"
+# Lockouts are lifted with `manage.py axes_reset_username NAME` (or axes_reset_ip ADDRESS),
+# not in the admin, whose pages would show people's addresses and typed usernames.
+AXES_ENABLE_ADMIN = False
+# Only failures are kept, deleted once past the cool-off: no lasting record of who signed in where.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
+# from the right; with 0 (no proxy) the connection's own address is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Password reset requests are limited per address and per typed email address (the same
+# answer whether or not an account exists), counted in the shared "limits" cache: Redis when
+# REDIS_URL is set, otherwise a database table made by `manage.py createcachetable`.
+RESET_REQUESTS_PER_ADDRESS = env_str("RESET_REQUESTS_PER_ADDRESS", "10/h")
+RESET_REQUESTS_PER_EMAIL = env_str("RESET_REQUESTS_PER_EMAIL", "3/h")
+# The table's size cap is high so that many addresses cannot push live counts out of it.
+CACHES["limits"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _REDIS_URL,
+        "KEY_PREFIX": "limits",
+    }
+    if _REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cspplan_limits_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
+RATELIMIT_USE_CACHE = "limits"
+
+# Reset emails are sent by a background task so the request does the same work whether or
+# not the address has an account. Tasks are stored in the database; `manage.py db_worker`
+# runs them (scripts/start starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,25 +1,25 @@
-"""The home page, and signing in with limits on repeated attempts."""
+"""The home page, signing in, and asking for a password reset link."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import BooleanField, Case, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
-from django_ratelimit.decorators import ratelimit
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
+from cspplan.sign_in_limits import password_reset_refused
+from cspplan.tasks import send_password_reset
 from plans.models import Group, Membership, Plan
 from priorities.models import REVIEW_DUE_SOON_DAYS, Action
 
 HOME_ACTIONS_SHOWN = 20
 HOME_CHANGES_SHOWN = 10
-SIGN_IN_RATE = "10/m"
-RESET_REQUEST_RATE = "5/m"
 
 
 @require_safe
@@ -83,27 +83,31 @@ def _member_home(user, today: datetime.date) -> dict:
     }
 
 
-@ratelimit(key="ip", rate=SIGN_IN_RATE, method="POST", block=False)
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Django's sign-in, refusing further attempts from one address for a while."""
-    if getattr(request, "limited", False):
-        return render(
-            request,
-            "registration/login.html",
-            {"form": AuthenticationForm(request), "rate_limited": True},
-            status=429,
-        )
+    """Django's sign-in; failures are counted and locked out by django-axes (see
+    cspplan/sign_in_limits.py), which answers a locked-out attempt with its own page."""
     return auth_views.LoginView.as_view()(request)
 
 
-@ratelimit(key="ip", rate=RESET_REQUEST_RATE, method="POST", block=False)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """Django's password reset; limited so the form cannot be used to flood inboxes."""
-    if getattr(request, "limited", False):
-        return render(
-            request,
-            "registration/password_reset_form.html",
-            {"form": PasswordResetForm(), "rate_limited": True},
-            status=429,
-        )
-    return auth_views.PasswordResetView.as_view()(request)
+    """Ask for a reset link. The request only checks the typed address's form and limits and
+    queues the email: it never looks the account up, so it takes the same time and gives the
+    same answer whether or not the address has an account."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST":
+        email = form.cleaned_data["email"] if form.is_valid() else None
+        if password_reset_refused(request, email):
+            return render(
+                request,
+                "registration/password_reset_form.html",
+                {"form": form, "rate_limited": True},
+                status=429,
+            )
+        if email is not None:
+            send_password_reset.enqueue(
+                email=email, domain=request.get_host(), use_https=request.is_secure()
+            )
+            return redirect("password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form})

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 
 from indicators.models import Indicator, IndicatorSet
 from plans.models import Group, Membership, Organisation, Partnership, PartnershipOrganisation, Plan
@@ -16,11 +17,17 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Cached public pages and sign-in rate limits live in the cache, which outlasts a test's
-    database: every test starts and ends with it empty."""
-    cache.clear()
+    """Cached public pages, and password reset limits when REDIS_URL is set, live in caches
+    that outlast a test's database: every test starts and ends with them empty. (The database
+    cache used without Redis is emptied with the test's transaction.)"""
+    outlasting = [cache]
+    if not isinstance(caches["limits"], DatabaseCache):
+        outlasting.append(caches["limits"])
+    for each in outlasting:
+        each.clear()
     yield
-    cache.clear()
+    for each in outlasting:
+        each.clear()
 
 
 @pytest.fixture(autouse=True)
