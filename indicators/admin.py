@@ -15,18 +15,20 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
 from indicators.models import (
     Indicator,
     IndicatorSet,
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
+    nfkc,
 )
 from plans.models import District
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
+class IndicatorSetAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["name", "is_national", "valid_from_year", "valid_to_year", "indicator_count"]
     list_filter = ["is_national"]
     search_fields = ["name", "description"]
@@ -46,7 +48,7 @@ class IndicatorSetAdmin(admin.ModelAdmin):
         )
 
 
-class IndicatorAdminForm(forms.ModelForm):
+class IndicatorAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
@@ -59,6 +61,10 @@ class IndicatorAdminForm(forms.ModelForm):
             "unit",
             "description",
         ]
+
+    def clean_code(self) -> str:
+        """A full-width "ＮＩ１" is stored as "NI1", so it is the same code as "NI 1"."""
+        return nfkc(self.cleaned_data["code"]).strip()
 
     def clean(self) -> dict:
         """The unique key is generated from the code, which the form's own checks skip."""
@@ -79,7 +85,7 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     form = IndicatorAdminForm
     list_display = ["code", "title", "indicator_set", "psa", "polarity", "title_is_confirmed"]
     list_filter = ["indicator_set", "polarity"]
@@ -135,7 +141,7 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             form.add_error("district", "This measure already has a total row.")
 
 
-class LocalTargetInline(admin.TabularInline):
+class LocalTargetInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = LocalTarget
     formset = LocalTargetInlineFormSet
     extra = 0
@@ -147,7 +153,7 @@ class LocalTargetInline(admin.TabularInline):
 
 
 @admin.register(LocalTargetMeasure)
-class LocalTargetMeasureAdmin(admin.ModelAdmin):
+class LocalTargetMeasureAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "order", "indicator", "unit", "lower_is_better"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan", "indicator"]
@@ -171,7 +177,7 @@ class LocalTargetValueInlineFormSet(BaseInlineFormSet):
             form.add_error("is_baseline", "Only one year of a row can be the baseline.")
 
 
-class LocalTargetValueInline(admin.TabularInline):
+class LocalTargetValueInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = LocalTargetValue
     formset = LocalTargetValueInlineFormSet
     extra = 0
@@ -179,7 +185,7 @@ class LocalTargetValueInline(admin.TabularInline):
 
 
 @admin.register(LocalTarget)
-class LocalTargetAdmin(admin.ModelAdmin):
+class LocalTargetAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["__str__", "measure", "area_name", "order"]
     list_filter = ["measure__plan__partnership", "measure__plan"]
     list_select_related = ["measure", "district"]
@@ -193,7 +199,7 @@ class LocalTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalTargetValue)
-class LocalTargetValueAdmin(admin.ModelAdmin):
+class LocalTargetValueAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["__str__", "year", "value", "is_baseline"]
     list_filter = ["is_baseline", "target__measure__plan"]
     list_select_related = ["target__measure", "target__district"]

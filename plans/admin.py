@@ -19,6 +19,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
 from indicators.models import LocalTargetMeasure
 from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
 from plans.models import (
@@ -43,7 +44,7 @@ from priorities.models import Action, Priority
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
-class DistrictInline(admin.TabularInline):
+class DistrictInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = District
     extra = 0
     fields = ["order", "name"]
@@ -61,7 +62,7 @@ class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
         form.fields["organisation"].choices = self.organisation_choices
 
 
-class PartnershipOrganisationInline(admin.TabularInline):
+class PartnershipOrganisationInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = PartnershipOrganisation
     formset = PartnershipOrganisationInlineFormSet
     extra = 0
@@ -71,7 +72,7 @@ class PartnershipOrganisationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "partnership")
 
 
-class GlossaryTermInline(admin.TabularInline):
+class GlossaryTermInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "meaning"]
@@ -79,7 +80,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "area"]
     search_fields = ["name", "short_name", "area"]
     prepopulated_fields = {"slug": ["name"]}
@@ -102,7 +103,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["name", "partnership", "order"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -111,14 +112,14 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(PartnershipOrganisation)
-class PartnershipOrganisationAdmin(admin.ModelAdmin):
+class PartnershipOrganisationAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["organisation", "partnership", "role"]
     list_filter = ["partnership", "role"]
     list_select_related = ["organisation", "partnership"]
@@ -126,7 +127,7 @@ class PartnershipOrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["partnership", "organisation"]
 
 
-class GroupAdminForm(forms.ModelForm):
+class GroupAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
@@ -167,7 +168,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     form = GroupAdminForm
     list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
     list_filter = ["partnership", "kind"]
@@ -186,7 +187,7 @@ class GroupAdmin(admin.ModelAdmin):
     ]
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["user", "partnership", "role", "task_groups"]
@@ -209,7 +210,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "partnership", "role", "task_group_names"]
     list_filter = ["partnership", "role"]
@@ -231,7 +232,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return ", ".join(group.display_name for group in membership.task_groups.all())
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -246,13 +247,13 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(RefuseControlCharactersAdmin, UserAdmin):
     """Django's user admin, with the person's partnership roles on the same page."""
 
     inlines = [MembershipInline]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(RefuseControlCharactersAdmin, admin.StackedInline):
     model = Section
     extra = 0
     classes = ["collapse"]
@@ -264,13 +265,13 @@ class SectionInline(admin.StackedInline):
     ]
 
 
-class RelatedStrategyInline(admin.TabularInline):
+class RelatedStrategyInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -289,7 +290,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(RefuseControlCharactersAdmin, admin.TabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -310,7 +311,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(admin.TabularInline):
+class TargetMeasureInline(RefuseControlCharactersAdmin, admin.TabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure
@@ -335,7 +336,7 @@ class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
     extra = 0
 
 
-class PlanAdminForm(forms.ModelForm):
+class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -442,7 +443,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(admin.ModelAdmin):
+class RelatedStrategyAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -451,7 +452,7 @@ class RelatedStrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["term", "partnership"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -460,7 +461,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

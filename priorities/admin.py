@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import (
     Action,
@@ -40,7 +41,7 @@ class Deletion:
     url: str
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RefuseControlCharactersAdmin, SimpleHistoryAdmin):
     """Simple history's admin plus a list of deleted objects, which have no page to reach
     their history from, so a support officer can find one and bring it back."""
 
@@ -85,7 +86,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/deleted_objects.html", context)
 
 
-class PriorityAdminForm(forms.ModelForm):
+class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
     """Also used for the priorities inline of a plan, where the plan is the page's own."""
 
     class Meta:
@@ -121,7 +122,7 @@ class PriorityAdminForm(forms.ModelForm):
         return cleaned_data
 
 
-class AimInline(admin.TabularInline):
+class AimInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = Aim
     extra = 0
     fields = ["order", "title", "baseline_data"]
@@ -159,7 +160,7 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(RefuseControlCharactersAdmin, admin.TabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
     model = Action
@@ -224,7 +225,7 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(admin.ModelAdmin):
+class AimAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
@@ -232,7 +233,7 @@ class AimAdmin(admin.ModelAdmin):
     autocomplete_fields = ["priority"]
 
 
-class LeadPartnerForm(forms.ModelForm):
+class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = ActionLeadPartner
         fields = ["action", "order", "kind", "organisation", "group", "printed_as"]
@@ -247,7 +248,7 @@ class LeadPartnerForm(forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(admin.TabularInline):
+class LeadPartnerInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = ActionLeadPartner
     form = LeadPartnerForm
     extra = 0
@@ -259,7 +260,7 @@ class LeadPartnerInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "group")
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(RefuseControlCharactersAdmin, admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["reported_on", "rag", "note", "author"]
@@ -279,7 +280,7 @@ def _forget_deleted_relations(instance: models.Model, names: list[str]) -> list[
     return forgotten
 
 
-class ActionAdminForm(forms.ModelForm):
+class ActionAdminForm(RefuseControlCharacters, forms.ModelForm):
     """Carries the version the officer opened, so a change made meanwhile is not overwritten."""
 
     class Meta:
@@ -401,7 +402,7 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(admin.ModelAdmin):
+class ActionLeadPartnerAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]
@@ -411,7 +412,7 @@ class ActionLeadPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["reported_on", "action", "rag", "author"]
     list_filter = ["rag", "action__priority__plan__partnership"]
     list_select_related = ["action", "author"]
@@ -436,7 +437,7 @@ class ReviewCommentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(admin.ModelAdmin):
+class ReviewCommentAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     list_display = ["body", "plan", "author", "created_at", "resolved_at"]
     list_filter = [ReviewCommentStatusFilter, "plan__partnership", "plan"]
     list_select_related = ["plan", "author"]
@@ -456,7 +457,7 @@ class ReviewCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(admin.ModelAdmin):
+class ReviewReminderAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
     """What the daily reminder command sent: a record, so nobody edits it."""
 
     list_display = ["recipient_email", "action", "review_date", "sent_on"]
