@@ -15,7 +15,9 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 
@@ -54,8 +56,16 @@ refuse_control_characters = ProhibitControlCharactersValidator()
 
 
 def guard_text_field(field: forms.Field | None) -> forms.Field | None:
-    """Add the control-character check to a text field (once), leaving other fields alone."""
+    """Add the control-character check to a text field (once), leaving other fields alone.
+
+    It replaces Django's own NUL check, which it covers, so a NUL gets one message, not two.
+    """
     if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
+        field.validators[:] = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
         field.validators.append(refuse_control_characters)
     return field
 
@@ -74,17 +84,25 @@ class RefuseControlCharacters:
             guard_text_field(field)
 
 
-class RefuseControlCharactersAdmin:
-    """ModelAdmin and inline mixin: the admin's text fields refuse control characters too.
+class SafeInputAdmin:
+    """ModelAdmin and inline mixin: bad input in the admin is a message, not a server error.
 
-    Fields built from the model pass through formfield_for_dbfield; fields a custom admin form
-    declares itself are checked by the form's own RefuseControlCharacters base.
+    Text fields built from the model refuse control characters (fields a custom admin form
+    declares itself are checked by the form's own RefuseControlCharacters base). A date
+    drill-down such as ?reported_on__year=99999999999999999999 overflows Python's date type
+    inside Django's changelist; it is treated like any other impossible filter.
     """
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: Any, **kwargs: Any
     ) -> forms.Field | None:
         return guard_text_field(super().formfield_for_dbfield(db_field, request, **kwargs))  # type: ignore[misc]
+
+    def get_changelist_instance(self, request: Any) -> Any:
+        try:
+            return super().get_changelist_instance(request)  # type: ignore[misc]
+        except OverflowError:
+            raise IncorrectLookupParameters from None
 
 
 class RealDateField(DateInputField):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import (
     Indicator,
     IndicatorSet,
@@ -28,7 +28,7 @@ from plans.models import District
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class IndicatorSetAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "is_national", "valid_from_year", "valid_to_year", "indicator_count"]
     list_filter = ["is_national"]
     search_fields = ["name", "description"]
@@ -85,7 +85,7 @@ class IndicatorAdminForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class IndicatorAdmin(SafeInputAdmin, admin.ModelAdmin):
     form = IndicatorAdminForm
     list_display = ["code", "title", "indicator_set", "psa", "polarity", "title_is_confirmed"]
     list_filter = ["indicator_set", "polarity"]
@@ -141,7 +141,7 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             form.add_error("district", "This measure already has a total row.")
 
 
-class LocalTargetInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class LocalTargetInline(SafeInputAdmin, admin.TabularInline):
     model = LocalTarget
     formset = LocalTargetInlineFormSet
     extra = 0
@@ -153,7 +153,7 @@ class LocalTargetInline(RefuseControlCharactersAdmin, admin.TabularInline):
 
 
 @admin.register(LocalTargetMeasure)
-class LocalTargetMeasureAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class LocalTargetMeasureAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "order", "indicator", "unit", "lower_is_better"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan", "indicator"]
@@ -177,7 +177,7 @@ class LocalTargetValueInlineFormSet(BaseInlineFormSet):
             form.add_error("is_baseline", "Only one year of a row can be the baseline.")
 
 
-class LocalTargetValueInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class LocalTargetValueInline(SafeInputAdmin, admin.TabularInline):
     model = LocalTargetValue
     formset = LocalTargetValueInlineFormSet
     extra = 0
@@ -185,7 +185,7 @@ class LocalTargetValueInline(RefuseControlCharactersAdmin, admin.TabularInline):
 
 
 @admin.register(LocalTarget)
-class LocalTargetAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class LocalTargetAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["__str__", "measure", "area_name", "order"]
     list_filter = ["measure__plan__partnership", "measure__plan"]
     list_select_related = ["measure", "district"]
@@ -199,7 +199,7 @@ class LocalTargetAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(LocalTargetValue)
-class LocalTargetValueAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class LocalTargetValueAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["__str__", "year", "value", "is_baseline"]
     list_filter = ["is_baseline", "target__measure__plan"]
     list_select_related = ["target__measure", "target__district"]

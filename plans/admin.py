@@ -11,7 +11,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as AuthGroupAdmin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
@@ -19,7 +21,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import LocalTargetMeasure
 from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
 from plans.models import (
@@ -44,7 +46,7 @@ from priorities.models import Action, Priority
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
-class DistrictInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class DistrictInline(SafeInputAdmin, admin.TabularInline):
     model = District
     extra = 0
     fields = ["order", "name"]
@@ -62,7 +64,7 @@ class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
         form.fields["organisation"].choices = self.organisation_choices
 
 
-class PartnershipOrganisationInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
     model = PartnershipOrganisation
     formset = PartnershipOrganisationInlineFormSet
     extra = 0
@@ -72,7 +74,7 @@ class PartnershipOrganisationInline(RefuseControlCharactersAdmin, admin.TabularI
         return super().get_queryset(request).select_related("organisation", "partnership")
 
 
-class GlossaryTermInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class GlossaryTermInline(SafeInputAdmin, admin.TabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "meaning"]
@@ -80,7 +82,7 @@ class GlossaryTermInline(RefuseControlCharactersAdmin, admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class PartnershipAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "area"]
     search_fields = ["name", "short_name", "area"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,7 +105,7 @@ class PartnershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class DistrictAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "partnership", "order"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -112,14 +114,14 @@ class DistrictAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class OrganisationAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(PartnershipOrganisation)
-class PartnershipOrganisationAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class PartnershipOrganisationAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["organisation", "partnership", "role"]
     list_filter = ["partnership", "role"]
     list_select_related = ["organisation", "partnership"]
@@ -168,7 +170,7 @@ class GroupAdminForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class GroupAdmin(SafeInputAdmin, admin.ModelAdmin):
     form = GroupAdminForm
     list_display = ["name", "partnership", "kind", "reports_to", "chair_name"]
     list_filter = ["partnership", "kind"]
@@ -210,7 +212,7 @@ class MembershipForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class MembershipAdmin(SafeInputAdmin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "partnership", "role", "task_group_names"]
     list_filter = ["partnership", "role"]
@@ -232,7 +234,7 @@ class MembershipAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
         return ", ".join(group.display_name for group in membership.task_groups.all())
 
 
-class MembershipInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class MembershipInline(SafeInputAdmin, admin.TabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -247,13 +249,21 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(RefuseControlCharactersAdmin, UserAdmin):
+class PersonAdmin(SafeInputAdmin, UserAdmin):
     """Django's user admin, with the person's partnership roles on the same page."""
 
     inlines = [MembershipInline]
 
 
-class SectionInline(RefuseControlCharactersAdmin, admin.StackedInline):
+admin.site.unregister(AuthGroup)
+
+
+@admin.register(AuthGroup)
+class PermissionGroupAdmin(SafeInputAdmin, AuthGroupAdmin):
+    """Django's permission groups, whose names refuse control characters like every field."""
+
+
+class SectionInline(SafeInputAdmin, admin.StackedInline):
     model = Section
     extra = 0
     classes = ["collapse"]
@@ -265,13 +275,13 @@ class SectionInline(RefuseControlCharactersAdmin, admin.StackedInline):
     ]
 
 
-class RelatedStrategyInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class RelatedStrategyInline(SafeInputAdmin, admin.TabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class BudgetLineInline(SafeInputAdmin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -290,7 +300,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class PriorityInline(SafeInputAdmin, admin.TabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -311,7 +321,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class TargetMeasureInline(SafeInputAdmin, admin.TabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure
@@ -443,7 +453,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class RelatedStrategyAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -452,7 +462,7 @@ class RelatedStrategyAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class GlossaryTermAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["term", "partnership"]
     list_filter = ["partnership"]
     list_select_related = ["partnership"]
@@ -461,7 +471,7 @@ class GlossaryTermAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class BudgetLineAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

@@ -60,14 +60,14 @@ def partnership_manage(request: HttpRequest, partnership_slug: str) -> HttpRespo
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def group_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
     return _group_form(request, partnership, Group())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def group_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
@@ -95,7 +95,7 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
@@ -139,7 +139,7 @@ def _add_person(request: HttpRequest, partnership: Partnership, data: dict) -> s
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request, partnership_slug, pk)
@@ -164,7 +164,7 @@ def person_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_remove(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request, partnership_slug, pk)

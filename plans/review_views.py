@@ -50,7 +50,7 @@ def _plan_page(plan: Plan, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_move(
     request: HttpRequest, partnership_slug: str, plan_slug: str, to_status: str
@@ -108,7 +108,7 @@ def plan_move(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_add(
     request: HttpRequest, partnership_slug: str, plan_slug: str, kind: str, pk: int
@@ -135,7 +135,7 @@ def comment_add(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_reply(
     request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
@@ -202,7 +202,7 @@ def changes(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Http
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_refresh(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     """Start next year's plan from a published one: partnership administrators only."""

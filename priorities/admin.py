@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from cspplan.forms import RefuseControlCharacters, RefuseControlCharactersAdmin
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from priorities.admin_filters import ReviewDateFilter
 from priorities.models import (
     Action,
@@ -41,7 +41,7 @@ class Deletion:
     url: str
 
 
-class HistoryAdmin(RefuseControlCharactersAdmin, SimpleHistoryAdmin):
+class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     """Simple history's admin plus a list of deleted objects, which have no page to reach
     their history from, so a support officer can find one and bring it back."""
 
@@ -122,7 +122,7 @@ class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
         return cleaned_data
 
 
-class AimInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class AimInline(SafeInputAdmin, admin.TabularInline):
     model = Aim
     extra = 0
     fields = ["order", "title", "baseline_data"]
@@ -160,7 +160,7 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class ActionInline(SafeInputAdmin, admin.TabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
     model = Action
@@ -225,7 +225,7 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class AimAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
@@ -248,7 +248,7 @@ class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class LeadPartnerInline(SafeInputAdmin, admin.TabularInline):
     model = ActionLeadPartner
     form = LeadPartnerForm
     extra = 0
@@ -260,7 +260,7 @@ class LeadPartnerInline(RefuseControlCharactersAdmin, admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "group")
 
 
-class ProgressUpdateInline(RefuseControlCharactersAdmin, admin.TabularInline):
+class ProgressUpdateInline(SafeInputAdmin, admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["reported_on", "rag", "note", "author"]
@@ -402,7 +402,7 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class ActionLeadPartnerAdmin(SafeInputAdmin, admin.ModelAdmin):
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]
@@ -412,7 +412,7 @@ class ActionLeadPartnerAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class ProgressUpdateAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["reported_on", "action", "rag", "author"]
     list_filter = ["rag", "action__priority__plan__partnership"]
     list_select_related = ["action", "author"]
@@ -437,7 +437,7 @@ class ReviewCommentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class ReviewCommentAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["body", "plan", "author", "created_at", "resolved_at"]
     list_filter = [ReviewCommentStatusFilter, "plan__partnership", "plan"]
     list_select_related = ["plan", "author"]
@@ -457,7 +457,7 @@ class ReviewCommentAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(RefuseControlCharactersAdmin, admin.ModelAdmin):
+class ReviewReminderAdmin(SafeInputAdmin, admin.ModelAdmin):
     """What the daily reminder command sent: a record, so nobody edits it."""
 
     list_display = ["recipient_email", "action", "review_date", "sent_on"]
