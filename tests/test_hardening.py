@@ -93,9 +93,9 @@ def test_every_page_carries_a_strict_content_security_policy(client, editor, pri
 
 
 @pytest.mark.parametrize(
-    "page", ["home", "sign in", "action plan", "action form", "plan", "admin", "admin change"]
+    "which", ["home", "sign in", "action plan", "action form", "plan", "admin", "admin change"]
 )
-def test_no_page_runs_an_inline_script_the_policy_would_refuse(client, superuser, action, page):
+def test_no_page_runs_an_inline_script_the_policy_would_refuse(client, superuser, action, which):
     client.force_login(superuser)
     priority = action.priority
     url = {
@@ -106,8 +106,8 @@ def test_no_page_runs_an_inline_script_the_policy_would_refuse(client, superuser
         "plan": _plan_page(priority.plan),
         "admin": reverse("admin:index"),
         "admin change": reverse("admin:priorities_action_change", args=[action.pk]),
-    }[page]
-    if page == "sign in":
+    }[which]
+    if which == "sign in":
         client.logout()
 
     response = client.get(url)
