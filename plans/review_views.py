@@ -66,7 +66,7 @@ def plan_move(
     asks_reason = move.to_status == Plan.Status.APPROVED and open_comments > 0
     typed_comment = request.POST.get("comment", "")
     typed_reason = request.POST.get("open_comments_reason", "")
-    form = review.MoveForm(request.POST or None)
+    form = review.MoveForm(request.POST if request.method == "POST" else None)
     error = error_field = ""
     if request.method == "POST":
         if not form.is_valid():
