@@ -213,6 +213,8 @@ LOGGING = {
         "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
         # Server errors with their tracebacks; 404s and other refusals are not worth a line.
         "django.request": {"level": "ERROR"},
+        # Requests for another host name are scanners' noise: logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
         # The PDF renderer reports every step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

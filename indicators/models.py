@@ -102,7 +102,7 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
     def search(self, term: str) -> IndicatorQuerySet:
         """Indicators matching a code ("NI17", "17") or words of the title ("drunk")."""
-        term = term.strip()
+        term = nfkc(term).strip()
         if not term:
             return self.none()
         key = normalise_code(term)
