@@ -338,7 +338,7 @@ class PublishedCopyReadOnly(RecordReadOnly):
         return super().get_queryset(request).defer("html", "pdf", "large_print_pdf")
 
 
-class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
+class PublishedCopyInline(SafeInputAdmin, PublishedCopyReadOnly, admin.TabularInline):
     model = PublishedCopy
     fields = ["published_at", "published_by", "pdf_sha256"]
     readonly_fields = fields
@@ -418,7 +418,7 @@ class PlanAdmin(HistoryAdmin):
 
 
 @admin.register(PublishedCopy)
-class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
+class PublishedCopyAdmin(SafeInputAdmin, PublishedCopyReadOnly, admin.ModelAdmin):
     list_display = ["plan", "published_at", "published_by"]
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "published_by"]
@@ -429,7 +429,7 @@ class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PlanContentVersion)
-class PlanContentVersionAdmin(RecordReadOnly, admin.ModelAdmin):
+class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     """Shown for support: the count of changes the database triggers have made to a plan's
     content, under which its drafts' renderings are cached. Only the triggers write it."""
 

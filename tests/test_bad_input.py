@@ -245,6 +245,42 @@ def test_a_partnership_admin_inline_row_refuses_control_characters(
     assert not partnership.glossary_terms.exists()
 
 
+PROJECT_PACKAGES = ("cspplan", "indicators", "plans", "priorities")
+
+
+def _project_form_classes() -> list[type]:
+    from django import forms
+
+    found, waiting = [], [forms.Form, forms.ModelForm]
+    while waiting:
+        for subclass in waiting.pop().__subclasses__():
+            waiting.append(subclass)
+            if subclass.__module__.split(".")[0] in PROJECT_PACKAGES:
+                found.append(subclass)
+    return found
+
+
+def test_every_form_of_the_project_refuses_control_characters():
+    """A form added later without the shared base fails here, not in production."""
+    import cspplan.urls  # noqa: F401 (imports every view, and so every form)
+    from cspplan.forms import RefuseControlCharacters
+
+    forms = _project_form_classes()
+
+    assert len(forms) > 10
+    assert [f for f in forms if not issubclass(f, RefuseControlCharacters)] == []
+
+
+def test_every_admin_and_inline_refuses_control_characters():
+    from cspplan.forms import SafeInputAdmin
+
+    admins = list(admin.site._registry.values())
+    inlines = [inline for model_admin in admins for inline in model_admin.inlines]
+
+    assert [a for a in admins if not isinstance(a, SafeInputAdmin)] == []
+    assert [i for i in inlines if not issubclass(i, SafeInputAdmin)] == []
+
+
 # Control characters in query strings
 
 
