@@ -155,6 +155,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cspplan <no-reply@lo
 # PROXY_SSL_HEADER names the header it sets (HTTP_X_FORWARDED_PROTO), so Django knows the
 # request was secure and builds https:// links (password resets); only set it when the proxy
 # always sets or strips that header.
+# HSTS covers subdomains and asks for preloading, as check --deploy expects; HSTS_SECONDS=300
+# tries HTTPS out before committing browsers for a year.
 HTTPS = env_bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", default=365 * 24 * 60 * 60) if HTTPS else 0
@@ -167,9 +169,11 @@ CSRF_COOKIE_SECURE = HTTPS or not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Everything the pages load comes from the site itself; the few inline scripts carry the
-# request's nonce ({{ csp_nonce }}), and no inline style is needed (htmx's indicator styles
-# are turned off in base.html).
+# Everything the pages load comes from the site itself. The site's templates hold no inline
+# script (the public cache replays pages, and a replayed nonce would not match the new
+# response's policy); the nonce serves templates that mark their own inline scripts with
+# {% csp_nonce_attr %}, as the admin's do. No inline style is needed: htmx's indicator styles
+# are turned off in base.html.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
