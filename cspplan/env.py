@@ -5,11 +5,15 @@ names the variable, not surface later as a surprising default.
 """
 
 import os
+import re
+from email.utils import formataddr, getaddresses
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+_META_HEADER = re.compile(r"HTTP_[A-Z0-9_]+")
 
 
 def env_str(name: str, default: str | None = None) -> str:
@@ -58,3 +62,68 @@ def env_list(name: str, default: list[str]) -> list[str]:
             f"items (got {value!r})."
         )
     return items
+
+
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be one of {', '.join(choices)} (got {value!r})."
+        )
+    return value
+
+
+def env_addresses(name: str) -> list[str]:
+    """Email addresses such as `Ann Admin <ann@example.org>, ops@example.org`.
+
+    Every item must hold one valid address, so a typo does not silently drop an address
+    that server errors are meant to reach.
+    """
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return []
+    parsed = getaddresses([value])
+    # A stray comma or an item without an address parses as an empty pair.
+    if len(parsed) != len(_split_outside_quotes(value)) or any(not addr for _, addr in parsed):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a comma-separated list of email "
+            f"addresses such as 'Ann Admin <ann@example.org>' (got {value!r})."
+        )
+    addresses = []
+    for display_name, address in parsed:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"The environment variable {name} holds an invalid email address {address!r}."
+            ) from None
+        addresses.append(formataddr((display_name, address)))
+    return addresses
+
+
+def _split_outside_quotes(value: str) -> list[str]:
+    items, current, quoted = [], "", False
+    for character in value:
+        if character == '"':
+            quoted = not quoted
+        if character == "," and not quoted:
+            items.append(current)
+            current = ""
+        else:
+            current += character
+    return [*items, current]
+
+
+def env_header(name: str) -> str | None:
+    """A request header as Django's META names it, such as HTTP_X_FORWARDED_PROTO."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return None
+    if not _META_HEADER.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must name a header the way Django's "
+            f"request.META does, such as HTTP_X_FORWARDED_PROTO (got {value!r})."
+        )
+    return value

@@ -9,8 +9,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
-from cspplan.env import env_bool, env_int, env_list, env_str
+from cspplan.env import (
+    env_addresses,
+    env_bool,
+    env_choice,
+    env_header,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,13 +57,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cspplan.middleware.query_control_characters_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the public cache, so pages it replays carry the policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Anonymous repeat requests for public plans are answered here, as early as static files.
     "plans.public_cache.public_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cspplan.middleware.private_cache_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -75,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -149,10 +163,80 @@ SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cspplan <no-reply@localhost>")
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS=true when the site is served over TLS: plain HTTP is redirected, browsers are told to
+# use HTTPS only (HSTS), and cookies are never sent in clear. Behind a proxy that ends TLS,
+# PROXY_SSL_HEADER names the header it sets (HTTP_X_FORWARDED_PROTO), so Django knows the
+# request was secure and builds https:// links (password resets); only set it when the proxy
+# always sets or strips that header.
+# HSTS covers subdomains and asks for preloading, as check --deploy expects; HSTS_SECONDS=300
+# tries HTTPS out before committing browsers for a year.
+HTTPS = env_bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", default=365 * 24 * 60 * 60) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+_PROXY_SSL_HEADER = env_header("PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+SESSION_COOKIE_SECURE = HTTPS or not DEBUG
+CSRF_COOKIE_SECURE = HTTPS or not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Everything the pages load comes from the site itself. The site's templates hold no inline
+# script (the public cache replays pages, and a replayed nonce would not match the new
+# response's policy); the nonce serves templates that mark their own inline scripts with
+# {% csp_nonce_attr %}, as the admin's do. No inline style is needed: htmx's indicator styles
+# are turned off in base.html.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Errors and warnings go to stderr as JSON lines (one record, traceback included, a line);
+# server errors are also mailed to ADMINS when it is set.
+ADMINS = env_addresses("ADMINS")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], default="INFO"
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json_lines": {"()": "cspplan.log.JsonLinesFormatter"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json_lines",
+        },
+        # Sends nothing while ADMINS is empty.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # Server errors with their tracebacks; 404s and other refusals are not worth a line.
+        "django.request": {"level": "ERROR"},
+        # Requests for another host name are scanners' noise: logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
+        # The PDF renderer reports every step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
 
 # A deployment with several workers sets REDIS_URL so they share cached public pages.
 _REDIS_URL = env_str("REDIS_URL", default="")

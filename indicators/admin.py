@@ -15,19 +15,21 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import (
     Indicator,
     IndicatorSet,
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
+    nfkc,
 )
 from plans.models import District
 from priorities.admin import HistoryAdmin
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
+class IndicatorSetAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["name", "is_national", "valid_from_year", "valid_to_year", "indicator_count"]
     list_filter = ["is_national"]
     search_fields = ["name", "description"]
@@ -47,7 +49,7 @@ class IndicatorSetAdmin(admin.ModelAdmin):
         )
 
 
-class IndicatorAdminForm(forms.ModelForm):
+class IndicatorAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
@@ -60,6 +62,10 @@ class IndicatorAdminForm(forms.ModelForm):
             "unit",
             "description",
         ]
+
+    def clean_code(self) -> str:
+        """A full-width "ＮＩ１" is stored as "NI1", so it is the same code as "NI 1"."""
+        return nfkc(self.cleaned_data["code"]).strip()
 
     def clean(self) -> dict:
         """The unique key is generated from the code, which the form's own checks skip."""
@@ -80,7 +86,7 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SafeInputAdmin, admin.ModelAdmin):
     form = IndicatorAdminForm
     list_display = ["code", "title", "indicator_set", "psa", "polarity", "title_is_confirmed"]
     list_filter = ["indicator_set", "polarity"]
@@ -136,7 +142,7 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             form.add_error("district", "This measure already has a total row.")
 
 
-class LocalTargetInline(admin.TabularInline):
+class LocalTargetInline(SafeInputAdmin, admin.TabularInline):
     model = LocalTarget
     formset = LocalTargetInlineFormSet
     extra = 0
@@ -172,7 +178,7 @@ class LocalTargetValueInlineFormSet(BaseInlineFormSet):
             form.add_error("is_baseline", "Only one year of a row can be the baseline.")
 
 
-class LocalTargetValueInline(admin.TabularInline):
+class LocalTargetValueInline(SafeInputAdmin, admin.TabularInline):
     model = LocalTargetValue
     formset = LocalTargetValueInlineFormSet
     extra = 0

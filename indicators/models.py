@@ -7,8 +7,10 @@ keeps a normalised key beside the code as written, so every lookup is an indexed
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Length, Replace, Upper
@@ -17,12 +19,36 @@ from simple_history.models import HistoricalRecords
 
 from plans.models import District, Plan
 
+# Baselines of local targets and the years of indicator sets may precede the partnerships
+# (the British Crime Survey runs from 1981), but never the 20th century's early decades.
+EARLIEST_YEAR = 1980
+LATEST_YEAR = 2200
+_YEAR_VALIDATORS = [
+    MinValueValidator(EARLIEST_YEAR, f"Give a year from {EARLIEST_YEAR} onwards"),
+    MaxValueValidator(LATEST_YEAR, f"Give a year up to {LATEST_YEAR}"),
+]
+
+
+def _year_in_range(field: str, nullable: bool = False) -> Q:
+    in_range = Q(**{f"{field}__gte": EARLIEST_YEAR}) & Q(**{f"{field}__lte": LATEST_YEAR})
+    return Q(**{f"{field}__isnull": True}) | in_range if nullable else in_range
+
+
 _NOT_CODE_CHARACTERS = re.compile(r"[\s\-_.]+")
 
 
+def nfkc(text: str) -> str:
+    """Unicode's compatibility form: a full-width "ＮＩ　１７" becomes "NI 17"."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalise_code(code: str) -> str:
-    """The form in which codes are compared: upper case, no spaces, dots or dashes."""
-    return _NOT_CODE_CHARACTERS.sub("", code).upper()
+    """The form in which codes are compared: NFKC, upper case, no spaces, dots or dashes.
+
+    Codes are stored in NFKC form, so the generated key (which the database computes without
+    Unicode normalisation) agrees with this for every stored code.
+    """
+    return _NOT_CODE_CHARACTERS.sub("", nfkc(code)).upper()
 
 
 def _code_key_expression() -> Upper:
@@ -41,8 +67,12 @@ class IndicatorSet(models.Model):
         help_text="National sets (such as the National Indicator Set) are shared by every "
         "partnership.",
     )
-    valid_from_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    valid_to_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    valid_from_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_YEAR_VALIDATORS
+    )
+    valid_to_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_YEAR_VALIDATORS
+    )
 
     class Meta:
         ordering = ["-is_national", "name"]
@@ -53,6 +83,12 @@ class IndicatorSet(models.Model):
                 | Q(valid_to_year__gte=F("valid_from_year")),
                 name="indicatorset_valid_to_not_before_valid_from",
                 violation_error_message="The last year cannot be before the first year.",
+            ),
+            models.CheckConstraint(
+                condition=_year_in_range("valid_from_year", nullable=True)
+                & _year_in_range("valid_to_year", nullable=True),
+                name="indicatorset_years_plausible",
+                violation_error_message=f"Give years from {EARLIEST_YEAR} to {LATEST_YEAR}.",
             ),
         ]
 
@@ -67,7 +103,7 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
     def search(self, term: str) -> IndicatorQuerySet:
         """Indicators matching a code ("NI17", "17") or words of the title ("drunk")."""
-        term = term.strip()
+        term = nfkc(term).strip()
         if not term:
             return self.none()
         key = normalise_code(term)
@@ -213,7 +249,8 @@ class LocalTarget(models.Model):
 class LocalTargetValue(models.Model):
     target = models.ForeignKey(LocalTarget, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(
-        help_text="The financial year it starts: 2010 for 2010/11."
+        help_text="The financial year it starts: 2010 for 2010/11.",
+        validators=_YEAR_VALIDATORS,
     )
     value = models.DecimalField(max_digits=12, decimal_places=2)
     is_baseline = models.BooleanField(default=False)
@@ -238,6 +275,11 @@ class LocalTargetValue(models.Model):
                 condition=Q(value__gte=Decimal("0")),
                 name="local_target_value_not_negative",
                 violation_error_message="A count or rate cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=_year_in_range("year"),
+                name="local_target_value_year_plausible",
+                violation_error_message=f"Give a year from {EARLIEST_YEAR} to {LATEST_YEAR}.",
             ),
         ]
 

@@ -11,7 +11,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as AuthGroupAdmin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
@@ -19,6 +21,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import LocalTargetMeasure
 from plans.admin_deletion import (
     RefusesDeletionInUse,
@@ -50,7 +53,7 @@ from priorities.models import Action, Priority
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
-class DistrictInline(admin.TabularInline):
+class DistrictInline(SafeInputAdmin, admin.TabularInline):
     model = District
     extra = 0
     fields = ["order", "name"]
@@ -68,7 +71,7 @@ class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
         form.fields["organisation"].choices = self.organisation_choices
 
 
-class PartnershipOrganisationInline(admin.TabularInline):
+class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
     model = PartnershipOrganisation
     formset = PartnershipOrganisationInlineFormSet
     extra = 0
@@ -78,7 +81,7 @@ class PartnershipOrganisationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "partnership")
 
 
-class GlossaryTermInline(admin.TabularInline):
+class GlossaryTermInline(SafeInputAdmin, admin.TabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "meaning"]
@@ -133,7 +136,7 @@ class PartnershipOrganisationAdmin(HistoryAdmin):
     autocomplete_fields = ["partnership", "organisation"]
 
 
-class GroupAdminForm(forms.ModelForm):
+class GroupAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
@@ -196,7 +199,7 @@ class GroupAdmin(RefusesDeletionInUse, HistoryAdmin):
         return group_deletion_refusal(obj)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["user", "partnership", "role", "task_groups"]
@@ -241,7 +244,7 @@ class MembershipAdmin(HistoryAdmin):
         return ", ".join(group.display_name for group in membership.task_groups.all())
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeInputAdmin, admin.TabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -256,7 +259,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(RefusesDeletionInUse, UserAdmin):
+class PersonAdmin(SafeInputAdmin, RefusesDeletionInUse, UserAdmin):
     """Django's user admin, with the person's partnership roles on the same page. People who
     have done anything are deactivated rather than deleted, so their name stays on it."""
 
@@ -267,7 +270,15 @@ class PersonAdmin(RefusesDeletionInUse, UserAdmin):
         return user_deletion_refusal(obj)
 
 
-class SectionInline(admin.StackedInline):
+admin.site.unregister(AuthGroup)
+
+
+@admin.register(AuthGroup)
+class PermissionGroupAdmin(SafeInputAdmin, AuthGroupAdmin):
+    """Django's permission groups, whose names refuse control characters like every field."""
+
+
+class SectionInline(SafeInputAdmin, admin.StackedInline):
     model = Section
     extra = 0
     classes = ["collapse"]
@@ -279,13 +290,13 @@ class SectionInline(admin.StackedInline):
     ]
 
 
-class RelatedStrategyInline(admin.TabularInline):
+class RelatedStrategyInline(SafeInputAdmin, admin.TabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(SafeInputAdmin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -304,7 +315,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(SafeInputAdmin, admin.TabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -325,7 +336,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(admin.TabularInline):
+class TargetMeasureInline(SafeInputAdmin, admin.TabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure
@@ -342,7 +353,7 @@ class PublishedCopyReadOnly(RecordReadOnly):
         return super().get_queryset(request).defer("html", "pdf", "large_print_pdf")
 
 
-class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
+class PublishedCopyInline(SafeInputAdmin, PublishedCopyReadOnly, admin.TabularInline):
     model = PublishedCopy
     fields = ["published_at", "published_by", "pdf_sha256"]
     readonly_fields = fields
@@ -350,7 +361,7 @@ class PublishedCopyInline(PublishedCopyReadOnly, admin.TabularInline):
     extra = 0
 
 
-class PlanAdminForm(forms.ModelForm):
+class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -422,7 +433,7 @@ class PlanAdmin(HistoryAdmin):
 
 
 @admin.register(PublishedCopy)
-class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
+class PublishedCopyAdmin(SafeInputAdmin, PublishedCopyReadOnly, admin.ModelAdmin):
     list_display = ["plan", "published_at", "published_by"]
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "published_by"]
@@ -433,7 +444,7 @@ class PublishedCopyAdmin(PublishedCopyReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PlanContentVersion)
-class PlanContentVersionAdmin(RecordReadOnly, admin.ModelAdmin):
+class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     """Shown for support: the count of changes the database triggers have made to a plan's
     content, under which its drafts' renderings are cached. Only the triggers write it."""
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from cspplan.forms import SafeInputAdmin
 from plans.models import Plan, PlanTransition
 from plans.workflow import MOVES, Move, MoveRefused, plan_move
 
@@ -29,7 +30,7 @@ class RecordReadOnly:
         return False
 
 
-class PlanTransitionInline(RecordReadOnly, admin.TabularInline):
+class PlanTransitionInline(SafeInputAdmin, RecordReadOnly, admin.TabularInline):
     model = PlanTransition
     fk_name = "plan"
     fields = ["created_at", "user", "from_status", "to_status", "comment", "open_comments_reason"]
@@ -40,7 +41,7 @@ class PlanTransitionInline(RecordReadOnly, admin.TabularInline):
 
 
 @admin.register(PlanTransition)
-class PlanTransitionAdmin(RecordReadOnly, admin.ModelAdmin):
+class PlanTransitionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     list_display = ["plan", "from_status", "to_status", "user", "created_at"]
     list_filter = ["plan__partnership", "to_status"]
     list_select_related = ["plan", "user"]

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from cspplan.forms import RefuseControlCharacters
 from plans.models import Group, Invitation, Membership, Organisation, Partnership
 
 
@@ -17,7 +18,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
@@ -94,7 +95,7 @@ class GroupForm(forms.ModelForm):
         return reports_to
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(RefuseControlCharacters, forms.Form):
     """A person's role and, for editors, the task groups whose action plans they keep."""
 
     role = forms.ChoiceField(

@@ -81,14 +81,14 @@ def partnership_manage(request: HttpRequest, partnership_slug: str) -> HttpRespo
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def group_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
     return _group_form(request, partnership, Group())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def group_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
@@ -116,7 +116,7 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Invite an email address to join; the answer is the same whoever uses that address."""
@@ -174,7 +174,7 @@ def _to_invitations(partnership: Partnership) -> HttpResponse:
     return redirect(f"{url}#invitations")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request, partnership_slug, pk)
@@ -199,7 +199,7 @@ def person_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def person_remove(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request, partnership_slug, pk)

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from cspplan.forms import RefuseControlCharacters
 from plans.document import PlanDocument
 from plans.models import Membership, Plan, PlanTransition, Section
 from plans.permissions import Access
@@ -31,7 +32,7 @@ _COMMENTING_ROLES = (
 )
 
 
-class CommentForm(forms.Form):
+class CommentForm(RefuseControlCharacters, forms.Form):
     body = forms.CharField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -52,6 +53,16 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError("Write your comment")
         return body
+
+
+class MoveForm(RefuseControlCharacters, forms.Form):
+    """The optional comment and open-comments reason typed when moving a plan on.
+
+    The workflow decides which of them a move needs; the form only checks what was typed.
+    """
+
+    comment = forms.CharField(required=False)
+    open_comments_reason = forms.CharField(required=False)
 
 
 class ReplyForm(CommentForm):

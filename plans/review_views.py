@@ -50,7 +50,7 @@ def _plan_page(plan: Plan, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_move(
     request: HttpRequest, partnership_slug: str, plan_slug: str, to_status: str
@@ -63,23 +63,34 @@ def plan_move(
             f"{Plan.Status(to_status).label.lower() if to_status in Plan.Status else to_status}."
         )
     open_comments = ReviewComment.objects.filter(plan=plan).open().count()
-    error = ""
+    asks_reason = move.to_status == Plan.Status.APPROVED and open_comments > 0
+    typed_comment = request.POST.get("comment", "")
+    typed_reason = request.POST.get("open_comments_reason", "")
+    form = review.MoveForm(request.POST if request.method == "POST" else None)
+    error = error_field = ""
     if request.method == "POST":
-        comment = request.POST.get("comment", "")
-        reason = request.POST.get("open_comments_reason", "")
-        try:
-            workflow.plan_move(
-                plan=plan,
-                to_status=to_status,
-                user=request.user,
-                comment=comment,
-                open_comments_reason=reason,
-            )
-        except MoveRefused as refusal:
-            error = refusal.message
+        if not form.is_valid():
+            error_field, (error, *_) = next(iter(form.errors.items()))
         else:
-            messages.success(request, f"“{plan.title}” is now {plan.get_status_display().lower()}.")
-            return redirect(_plan_page(plan))
+            try:
+                workflow.plan_move(
+                    plan=plan,
+                    to_status=to_status,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    open_comments_reason=form.cleaned_data["open_comments_reason"],
+                )
+            except MoveRefused as refusal:
+                error = refusal.message
+                if asks_reason and not typed_reason.strip():
+                    error_field = "open_comments_reason"
+                elif move.needs_comment and not typed_comment.strip():
+                    error_field = "comment"
+            else:
+                messages.success(
+                    request, f"“{plan.title}” is now {plan.get_status_display().lower()}."
+                )
+                return redirect(_plan_page(plan))
     return render(
         request,
         "plans/review/move.html",
@@ -87,16 +98,17 @@ def plan_move(
             "plan": plan,
             "move": move,
             "open_comments": open_comments,
-            "asks_reason": move.to_status == Plan.Status.APPROVED and open_comments > 0,
+            "asks_reason": asks_reason,
             "error": error,
-            "typed_comment": request.POST.get("comment", ""),
-            "typed_reason": request.POST.get("open_comments_reason", ""),
+            "error_field": error_field,
+            "typed_comment": typed_comment,
+            "typed_reason": typed_reason,
         },
         status=400 if error else 200,
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_add(
     request: HttpRequest, partnership_slug: str, plan_slug: str, kind: str, pk: int
@@ -123,7 +135,7 @@ def comment_add(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_reply(
     request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
@@ -190,7 +202,7 @@ def changes(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Http
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_refresh(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     """Start next year's plan from a published one: partnership administrators only."""

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
 from plans.models import Plan
 from priorities.admin_filters import ReviewDateFilter
@@ -43,7 +44,7 @@ class Deletion:
     url: str
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     """Simple history's admin plus a list of deleted objects, which have no page to reach
     their history from, so a support officer can find one and bring it back."""
 
@@ -88,7 +89,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/deleted_objects.html", context)
 
 
-class PriorityAdminForm(forms.ModelForm):
+class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
     """Also used for the priorities inline of a plan, where the plan is the page's own."""
 
     class Meta:
@@ -133,7 +134,7 @@ class AimInlineFormSet(BaseInlineFormSet):
             aim_delete(aim=obj, user=self.user)
 
 
-class AimInline(admin.TabularInline):
+class AimInline(SafeInputAdmin, admin.TabularInline):
     model = Aim
     formset = AimInlineFormSet
     extra = 0
@@ -177,7 +178,7 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(SafeInputAdmin, admin.TabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
     model = Action
@@ -260,7 +261,7 @@ class AimAdmin(HistoryAdmin):
             aim_delete(aim=aim, user=request.user)
 
 
-class LeadPartnerForm(forms.ModelForm):
+class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = ActionLeadPartner
         fields = ["action", "order", "kind", "organisation", "group", "printed_as"]
@@ -275,7 +276,7 @@ class LeadPartnerForm(forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(admin.TabularInline):
+class LeadPartnerInline(SafeInputAdmin, admin.TabularInline):
     model = ActionLeadPartner
     form = LeadPartnerForm
     extra = 0
@@ -287,7 +288,7 @@ class LeadPartnerInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "group")
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(SafeInputAdmin, admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["reported_on", "rag", "note", "author"]
@@ -307,7 +308,7 @@ def _forget_deleted_relations(instance: models.Model, names: list[str]) -> list[
     return forgotten
 
 
-class ActionAdminForm(forms.ModelForm):
+class ActionAdminForm(RefuseControlCharacters, forms.ModelForm):
     """Carries the version the officer opened, so a change made meanwhile is not overwritten."""
 
     class Meta:
@@ -474,7 +475,7 @@ class ReviewCommentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(admin.ModelAdmin):
+class ReviewCommentAdmin(SafeInputAdmin, admin.ModelAdmin):
     list_display = ["body", "plan", "author", "created_at", "resolved_at"]
     list_filter = [ReviewCommentStatusFilter, "plan__partnership", "plan"]
     list_select_related = ["plan", "author"]
@@ -494,7 +495,7 @@ class ReviewCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(admin.ModelAdmin):
+class ReviewReminderAdmin(SafeInputAdmin, admin.ModelAdmin):
     """What the daily reminder command sent: a record, so nobody edits it."""
 
     list_display = ["recipient_email", "action", "review_date", "sent_on"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cspplan.forms import RealDateField, RefuseControlCharacters
 from indicators.models import Indicator, normalise_code
 from plans.models import Group, Organisation, Partnership
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
@@ -173,7 +173,7 @@ def indicators_text(indicators: list[Indicator]) -> str:
     return ", ".join(indicator.code for indicator in indicators)
 
 
-class _GdsForm(forms.Form):
+class _GdsForm(RefuseControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -238,7 +238,7 @@ class ActionForm(_GdsForm):
         max_length=LONG_TEXT_MAX,
         error_messages={"max_length": _too_long("Baseline data", LONG_TEXT_MAX)},
     )
-    review_date = DateInputField(
+    review_date = RealDateField(
         label="Review date (optional)",
         help_text="For example, 30 9 2010",
         required=False,
@@ -357,7 +357,7 @@ def initial_for_action(action: Action) -> dict:
 
 
 class ProgressUpdateForm(_GdsForm):
-    reported_on = DateInputField(label="Date of the update", require_all_fields=False)
+    reported_on = RealDateField(label="Date of the update", require_all_fields=False)
     rag = forms.ChoiceField(
         label="RAG rating",
         choices=Action.Rag.choices,

@@ -97,7 +97,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "priorities/action_plan.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
@@ -122,7 +122,7 @@ def _refused(
     return render(request, template, context, status=409)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_priority_for_user(request, pk, write=True)
@@ -165,7 +165,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
@@ -209,7 +209,7 @@ def _conflict(
     return render(request, "priorities/action_form.html", context, status=409)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
@@ -244,7 +244,7 @@ def action_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_action_plan_url(action.priority)}?moved={action.pk}&direction={direction}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)

@@ -2,11 +2,13 @@
 forms and the admin use) and again by the database (what any other write path meets)."""
 
 import datetime
+import importlib
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from indicators.models import (
     Indicator,
@@ -198,3 +200,25 @@ def test_a_person_has_one_role_per_partnership(editor, partnership):
     again = Membership(user=editor, partnership=partnership, role=Membership.Role.VIEWER)
 
     assert "This person already has a role in the partnership." in _validation_messages(again)
+
+
+def _trigger_names(sql: str) -> set[str]:
+    return set(re.findall(r"CREATE TRIGGER (\w+)", sql))
+
+
+def test_every_trigger_the_migrations_define_is_in_the_database():
+    """A migration that rebuilds a table on SQLite drops its triggers; plans 0009 puts them
+    back, and a later rebuild needs the same step. This fails when one is missing."""
+    content_version = importlib.import_module("plans.migrations.0005_content_version_triggers")
+    review_date = importlib.import_module("priorities.migrations.0002_review_date_trigger")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            sql = [*content_version.sqlite_forward(), *review_date.SQLITE_FORWARD]
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            sql = [*content_version.postgresql_forward(), review_date.POSTGRESQL_FORWARD]
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        expected = _trigger_names("\n".join(sql))
+        present = {row[0] for row in cursor.fetchall()}
+    assert len(expected) > 20
+    assert expected - present == set()

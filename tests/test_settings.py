@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cspplan.env import env_bool, env_int, env_list, env_str
+from cspplan.env import (
+    env_addresses,
+    env_bool,
+    env_choice,
+    env_header,
+    env_int,
+    env_list,
+    env_str,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,3 +78,62 @@ def test_production_settings_start_with_a_secret_key_and_database_url():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_env_addresses_reads_names_and_quoted_commas(monkeypatch):
+    monkeypatch.setenv("ADMINS", 'Ann Admin <ann@example.org>, "Ng, Mary" <mary@example.org>')
+
+    assert env_addresses("ADMINS") == [
+        "Ann Admin <ann@example.org>",
+        '"Ng, Mary" <mary@example.org>',
+    ]
+
+
+def test_env_addresses_is_empty_when_unset(monkeypatch):
+    monkeypatch.delenv("ADMINS", raising=False)
+
+    assert env_addresses("ADMINS") == []
+
+
+@pytest.mark.parametrize(
+    "value", ["ann@example.org,,ops@example.org", "Ann <ann@>", "not an address", "a@b.org c@d.org"]
+)
+def test_env_addresses_refuses_anything_but_addresses(monkeypatch, value):
+    monkeypatch.setenv("ADMINS", value)
+
+    with pytest.raises(ImproperlyConfigured, match="ADMINS"):
+        env_addresses("ADMINS")
+
+
+def test_env_choice_refuses_an_unknown_log_level(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+
+    with pytest.raises(ImproperlyConfigured, match="LOG_LEVEL must be one of DEBUG, INFO"):
+        env_choice("LOG_LEVEL", ["DEBUG", "INFO"], default="INFO")
+
+
+def test_env_header_wants_the_name_django_gives_the_header(monkeypatch):
+    monkeypatch.setenv("PROXY_SSL_HEADER", "X-Forwarded-Proto")
+
+    with pytest.raises(ImproperlyConfigured, match="HTTP_X_FORWARDED_PROTO"):
+        env_header("PROXY_SSL_HEADER")
+
+
+def test_env_header_reads_a_meta_name(monkeypatch):
+    monkeypatch.setenv("PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO")
+
+    assert env_header("PROXY_SSL_HEADER") == "HTTP_X_FORWARDED_PROTO"
+
+
+def test_settings_refuse_to_start_with_a_mistyped_admins_address():
+    result = _import_settings(ADMINS="ann@example.org; ops@example.org")
+
+    assert result.returncode != 0
+    assert "ADMINS" in result.stderr
+
+
+def test_settings_refuse_to_start_with_a_mistyped_https_switch():
+    result = _import_settings(HTTPS="yes please")
+
+    assert result.returncode != 0
+    assert "HTTPS must be true or false" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -244,6 +245,11 @@ class GlossaryTerm(models.Model):
         return self.term
 
 
+# The same span as a plan's start year: nothing was funded under a plan before 1998.
+BUDGET_EARLIEST_YEAR = 1998
+BUDGET_LATEST_YEAR = 2200
+
+
 class BudgetLine(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     order = models.PositiveSmallIntegerField()
@@ -251,7 +257,11 @@ class BudgetLine(models.Model):
     funding_stream = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     year = models.PositiveSmallIntegerField(
-        help_text="The financial year it starts: 2010 for 2010/11."
+        help_text="The financial year it starts: 2010 for 2010/11.",
+        validators=[
+            MinValueValidator(BUDGET_EARLIEST_YEAR, "Give a year from 1998 onwards"),
+            MaxValueValidator(BUDGET_LATEST_YEAR, "Give a year up to 2200"),
+        ],
     )
 
     history = HistoricalRecords()
@@ -268,6 +278,11 @@ class BudgetLine(models.Model):
                 condition=Q(amount__gte=Decimal("0")),
                 name="budget_line_amount_not_negative",
                 violation_error_message="The amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=BUDGET_EARLIEST_YEAR) & Q(year__lte=BUDGET_LATEST_YEAR),
+                name="budget_line_year_plausible",
+                violation_error_message="Give a budget year from 1998 to 2200.",
             ),
         ]
 
