@@ -270,6 +270,8 @@ AXES_CLIENT_IP_CALLABLE = "cspplan.sign_in_limits.client_address"
 AXES_ENABLE_ADMIN = False
 # Only failures are kept, deleted once past the cool-off: no lasting record of who signed in where.
 AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner would be a log line on every command and worker start.
+AXES_VERBOSE = False
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
 # from the right; with 0 (no proxy) the connection's own address is used.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -495,7 +495,7 @@ class BudgetLineAdmin(HistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(RecordReadOnly, admin.ModelAdmin):
+class InvitationAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     """Invitations are made, sent and answered in the app, where the link's secret exists only
     in the email; here support can see what happened to one."""
 

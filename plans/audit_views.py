@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cspplan.forms import RefuseControlCharacters
 from plans.audit import KIND_CHOICES, audit_page
 from plans.partnership_views import get_partnership_for_user
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(RefuseControlCharacters, forms.Form):
     kind = forms.ChoiceField(
         label="Kind of thing",
         choices=[("", "Everything"), *KIND_CHOICES],

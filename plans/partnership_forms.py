@@ -160,7 +160,7 @@ class InvitationForm(MembershipForm):
         return email
 
 
-class NewAccountForm(UserCreationForm):
+class NewAccountForm(RefuseControlCharacters, UserCreationForm):
     """The account someone makes as they accept an invitation; its email is the invited one."""
 
     class Meta(UserCreationForm.Meta):
