@@ -13,6 +13,7 @@ from django.db import transaction
 
 from plans import public_cache
 from plans.models import Membership, Plan, PlanTransition
+from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 
 Status = Plan.Status
 Role = Membership.Role
@@ -176,4 +177,9 @@ def _store_published_copy(plan: Plan, user) -> None:
     fails, the plan stays approved."""
     from plans.publishing import published_copy_create
 
-    published_copy_create(plan=plan, user=user if user.is_authenticated else None)
+    try:
+        published_copy_create(plan=plan, user=user if user.is_authenticated else None)
+    except PdfRenderTimeout as stopped:
+        raise MoveRefused(
+            f"{stopped} The plan is still approved. {PDF_TOO_SLOW_ADVICE}"
+        ) from stopped
