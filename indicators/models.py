@@ -14,6 +14,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Length, Replace, Upper
 from django.urls import reverse
 
+from plans.limits import LONG_TEXT_MAX, TextLimit
 from plans.models import District, Plan
 
 _NOT_CODE_CHARACTERS = re.compile(r"[\s\-_.]+")
@@ -34,7 +35,7 @@ def _code_key_expression() -> Upper:
 class IndicatorSet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
     is_national = models.BooleanField(
         default=False,
         help_text="National sets (such as the National Indicator Set) are shared by every "
@@ -102,7 +103,7 @@ class Indicator(models.Model):
     psa = models.CharField("linked PSA", max_length=50, blank=True)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, blank=True)
     unit = models.CharField(max_length=50, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
 
     objects = IndicatorQuerySet.as_manager()
 

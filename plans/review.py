@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.document import PlanDocument
+from plans.limits import COMMENT_MAX, too_long
 from plans.models import Membership, Plan, PlanTransition, Section
 from plans.permissions import Access
 from plans.workflow import Move, moves_for
 from priorities.models import Action, Priority, ReviewComment
 
-COMMENT_MAX = 4000
 COMMENTING_STATUSES = (Plan.Status.DRAFT, Plan.Status.IN_REVIEW)
 _COMMENTING_ROLES = (
     Membership.Role.ADMINISTRATOR,
@@ -38,7 +38,7 @@ class CommentForm(forms.Form):
         max_length=COMMENT_MAX,
         error_messages={
             "required": "Write your comment",
-            "max_length": f"The comment must be {COMMENT_MAX:,} characters or fewer",
+            "max_length": too_long("The comment", COMMENT_MAX),
         },
     )
 
@@ -61,8 +61,25 @@ class ReplyForm(CommentForm):
         max_length=COMMENT_MAX,
         error_messages={
             "required": "Write your reply",
-            "max_length": f"The reply must be {COMMENT_MAX:,} characters or fewer",
+            "max_length": too_long("The reply", COMMENT_MAX),
         },
+    )
+
+
+class MoveForm(forms.Form):
+    """The comments recorded with a move; whether one is required is the workflow's rule."""
+
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX,
+        error_messages={"max_length": too_long("The comment", COMMENT_MAX)},
+    )
+    open_comments_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX,
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX)},
     )
 
 

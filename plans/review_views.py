@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from plans import review, workflow
 from plans.changes import plan_changes
+from plans.limits import COMMENT_MAX
 from plans.models import Plan
 from plans.permissions import ChangeRefused, access_for
 from plans.refresh import RefreshRefused, plan_start_next_year
@@ -63,17 +64,16 @@ def plan_move(
             f"{Plan.Status(to_status).label.lower() if to_status in Plan.Status else to_status}."
         )
     open_comments = ReviewComment.objects.filter(plan=plan).open().count()
+    form = review.MoveForm(request.POST if request.method == "POST" else None)
     error = ""
-    if request.method == "POST":
-        comment = request.POST.get("comment", "")
-        reason = request.POST.get("open_comments_reason", "")
+    if request.method == "POST" and form.is_valid():
         try:
             workflow.plan_move(
                 plan=plan,
                 to_status=to_status,
                 user=request.user,
-                comment=comment,
-                open_comments_reason=reason,
+                comment=form.cleaned_data["comment"],
+                open_comments_reason=form.cleaned_data["open_comments_reason"],
             )
         except MoveRefused as refusal:
             error = refusal.message
@@ -88,11 +88,13 @@ def plan_move(
             "move": move,
             "open_comments": open_comments,
             "asks_reason": move.to_status == Plan.Status.APPROVED and open_comments > 0,
+            "form": form,
+            "comment_limit": f"{COMMENT_MAX:,}",
             "error": error,
             "typed_comment": request.POST.get("comment", ""),
             "typed_reason": request.POST.get("open_comments_reason", ""),
         },
-        status=400 if error else 200,
+        status=400 if error or form.errors else 200,
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from plans.limits import COMMENT_MAX, TextLimit
 from plans.models.plan import Plan
 
 
@@ -22,9 +23,10 @@ class PlanTransition(models.Model):
         blank=True,
         related_name="plan_transitions",
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=[TextLimit(COMMENT_MAX)])
     open_comments_reason = models.TextField(
         blank=True,
+        validators=[TextLimit(COMMENT_MAX)],
         help_text="Why the plan was approved while review comments were still open.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
