@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from plans.models import Plan, PlanTransition
+from plans.models import HiddenComment, Plan, PlanTransition
 from plans.workflow import MOVES, Move, MoveRefused, plan_move
 
 
@@ -55,6 +55,18 @@ class PlanTransitionAdmin(RecordReadOnly, admin.ModelAdmin):
         "comment",
         "open_comments_reason",
     ]
+    readonly_fields = fields
+
+
+@admin.register(HiddenComment)
+class HiddenCommentAdmin(RecordReadOnly, admin.ModelAdmin):
+    """Who hid which comment, when and why. Hiding is done on the plan's page."""
+
+    list_display = ["__str__", "hidden_by", "hidden_at", "reason"]
+    list_select_related = ["hidden_by", "review_comment", "transition"]
+    search_fields = ["reason", "hidden_by__username"]
+    date_hierarchy = "hidden_at"
+    fields = ["review_comment", "transition", "hidden_by", "hidden_at", "reason"]
     readonly_fields = fields
 
 
