@@ -168,18 +168,21 @@ def comment_resolve(
     return redirect(_plan_page(plan, f"comment-{comment.pk}"))
 
 
-def _hide(
-    request: HttpRequest, plan: Plan, hidden: ReviewComment | PlanTransition, hide
-) -> HttpResponse:
+def _hide(request: HttpRequest, plan: Plan, hidden: ReviewComment | PlanTransition) -> HttpResponse:
     """The confirmation page for hiding a comment, and the hiding once confirmed."""
     refusal = review.hide_refusal(plan.access)
     if refusal:
         raise ChangeRefused(refusal)
     form = review.HideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        hide(user=request.user, reason=form.cleaned_data["reason"])
+        reason = form.cleaned_data["reason"]
+        if isinstance(hidden, ReviewComment):
+            review.comment_hide(comment=hidden, user=request.user, reason=reason)
+            anchor = f"comment-{hidden.pk}"
+        else:
+            review.transition_comment_hide(transition=hidden, user=request.user, reason=reason)
+            anchor = "workflow-heading"
         messages.success(request, "The comment has been hidden.")
-        anchor = f"comment-{hidden.pk}" if isinstance(hidden, ReviewComment) else "workflow-heading"
         return redirect(_plan_page(plan, anchor))
     return render(
         request,
@@ -195,13 +198,7 @@ def comment_hide(
     request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
 ) -> HttpResponse:
     plan = get_plan_for_member(request, partnership_slug, plan_slug)
-    comment = get_comment_for_member(request, plan, pk)
-    return _hide(
-        request,
-        plan,
-        comment,
-        lambda **kwargs: review.comment_hide(comment=comment, **kwargs),
-    )
+    return _hide(request, plan, get_comment_for_member(request, plan, pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,12 +210,7 @@ def transition_hide(
     transition = get_object_or_404(
         review.transitions(plan).exclude(comment="", open_comments_reason=""), pk=pk
     )
-    return _hide(
-        request,
-        plan,
-        transition,
-        lambda **kwargs: review.transition_comment_hide(transition=transition, **kwargs),
-    )
+    return _hide(request, plan, transition)
 
 
 @require_safe
