@@ -39,7 +39,8 @@ _INLINE_TAGS = frozenset(
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 # What a line may break at in HTML text; anything else (including no-break spaces) joins a run.
-_RUN = re.compile(r"[^ \t\n\r\f]+")
+_BREAKING_SPACE = " \t\n\r\f"
+_RUN = re.compile(f"[^{_BREAKING_SPACE}]+")
 # A character reference counts as the one character it stands for, and is never split.
 _UNIT = re.compile(r"&#?[0-9a-zA-Z]+;|.", re.DOTALL)
 _JOINERS = frozenset({"\u200d", "\u034f"})
@@ -118,6 +119,8 @@ def break_long_runs(html: str) -> str:
             if not (name and name.group(1).lower() in _INLINE_TAGS):
                 close_run()
             continue
+        if token and not token.strip(_BREAKING_SPACE):
+            close_run()
         for match in _RUN.finditer(token):
             if match.start() > 0:
                 close_run()

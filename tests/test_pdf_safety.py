@@ -181,8 +181,12 @@ def test_a_run_across_inline_tags_is_measured_whole_and_block_tags_end_it():
     half = "c" * (LONG_RUN // 2 + 1)
     across = break_long_runs(f"<body><p><em>{half}</em><strong>{half}</strong></p>")
     assert BREAK_OPPORTUNITY in across
-    apart = f"<body><p>{half}</p><p>{half}</p>"
-    assert break_long_runs(apart) == apart
+    for apart in (
+        f"<body><p>{half}</p><p>{half}</p>",
+        f"<body><p><em>{half}</em> <em>{half}</em></p>",
+        f"<body><p>{half}<br>{half}</p>",
+    ):
+        assert break_long_runs(apart) == apart
 
 
 @pytest.mark.django_db
