@@ -21,30 +21,31 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plans.models import Plan
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-WORK_DIR = Path(tempfile.mkdtemp(prefix="cspplan-bench-"))
+WORK_DIR = Path(tempfile.gettempdir()) / f"cspplan-bench-long-words-{os.getpid()}"
 
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK_DIR / 'bench.sqlite3'}"
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspplan.settings")
-# Long enough for the figures without breaks; the app's default is lower.
-os.environ.setdefault("PDF_RENDER_TIMEOUT", "600")
-sys.path.insert(0, str(BASE_DIR))
 
-import django  # noqa: E402
+def setup() -> None:
+    """A throw-away database and settings, then Django. Called from main() rather than at
+    import, because the PDF renderer's forkserver imports this script too."""
+    WORK_DIR.mkdir()
+    os.environ["DATABASE_URL"] = f"sqlite:///{WORK_DIR / 'bench.sqlite3'}"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspplan.settings")
+    # Long enough for the figure without breaks; the app's default is lower.
+    os.environ.setdefault("PDF_RENDER_TIMEOUT", "600")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
 
-django.setup()
+    django.setup()
 
-import weasyprint  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from plans.document import plan_document  # noqa: E402
-from plans.models import Partnership, Plan  # noqa: E402
-from plans.pdf import plan_pdf, print_html  # noqa: E402
-from priorities.models import Action, Priority  # noqa: E402
 
 PRIORITIES, ACTIONS_PER_PRIORITY, ACTION_LENGTH = 8, 20, 2000
 WORD = "Diogelwch"
@@ -53,6 +54,9 @@ UNBROKEN = (WORD * ACTION_LENGTH)[:ACTION_LENGTH]
 
 
 def plan_of(slug: str, text: str) -> Plan:
+    from plans.models import Partnership, Plan
+    from priorities.models import Action, Priority
+
     partnership, _ = Partnership.objects.get_or_create(
         slug="benchmark",
         defaults={"name": "Benchmark Community Safety Partnership", "short_name": "BCSP"},
@@ -80,6 +84,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per PDF")
     parser.add_argument("--without-breaks", action="store_true")
     options = parser.parse_args()
+    setup()
+    import weasyprint
+    from django.core.management import call_command
+
+    from plans.document import plan_document
+    from plans.pdf import plan_pdf, print_html
 
     call_command("migrate", verbosity=0)
     ordinary = plan_of("ordinary-words", ORDINARY)

@@ -196,9 +196,13 @@ def _child(connection: Connection, html: str, static_roots: list[str]) -> None:
 
 def _context() -> multiprocessing.context.BaseContext:
     """A forkserver that has imported this module (and so WeasyPrint) once: each render forks
-    from it, a clean single-threaded process, whatever threads the web server runs."""
+    from it, a clean single-threaded process, whatever threads the web server runs.
+
+    The forkserver also imports the program's main module once (as multiprocessing does by
+    default), so a render does not run a script's top-level code again in every child.
+    """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload(["__main__", __name__])
     return context
 
 
