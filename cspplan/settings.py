@@ -134,6 +134,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
+# A PDF that takes longer is stopped and refused with a message (plans.pdf).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", default=60)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

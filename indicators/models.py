@@ -17,6 +17,7 @@ from django.db.models.functions import Length, Replace, Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.limits import LONG_TEXT_MAX, TextLimit
 from plans.models import District, Plan
 
 # Baselines of local targets and the years of indicator sets may precede the partnerships
@@ -61,7 +62,7 @@ def _code_key_expression() -> Upper:
 class IndicatorSet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
     is_national = models.BooleanField(
         default=False,
         help_text="National sets (such as the National Indicator Set) are shared by every "
@@ -139,7 +140,7 @@ class Indicator(models.Model):
     psa = models.CharField("linked PSA", max_length=50, blank=True)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, blank=True)
     unit = models.CharField(max_length=50, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
 
     objects = IndicatorQuerySet.as_manager()
 

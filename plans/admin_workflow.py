@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from cspplan.forms import SafeInputAdmin
-from plans.models import Plan, PlanTransition
+from plans.models import HiddenComment, Plan, PlanTransition
 from plans.workflow import MOVES, Move, MoveRefused, plan_move
 
 
@@ -56,6 +56,18 @@ class PlanTransitionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
         "comment",
         "open_comments_reason",
     ]
+    readonly_fields = fields
+
+
+@admin.register(HiddenComment)
+class HiddenCommentAdmin(RecordReadOnly, admin.ModelAdmin):
+    """Who hid which comment, when and why. Hiding is done on the plan's page."""
+
+    list_display = ["__str__", "hidden_by", "hidden_at", "reason"]
+    list_select_related = ["hidden_by", "review_comment", "transition"]
+    search_fields = ["reason", "hidden_by__username"]
+    date_hierarchy = "hidden_at"
+    fields = ["review_comment", "transition", "hidden_by", "hidden_at", "reason"]
     readonly_fields = fields
 
 

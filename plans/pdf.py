@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -13,6 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plans.document import PlanDocument
 from plans.models import Plan
+from plans.pdf_render import PdfRenderTimeout, write_pdf_within
+
+logger = logging.getLogger(__name__)
 
 PRINT_STYLESHEETS = ["css/plan-document.css", "css/plan-print.css", "css/plan-pdf.css"]
 
@@ -51,11 +54,30 @@ def published_print_html(plan: Plan, document_html: SafeString) -> str:
     )
 
 
+@cache
+def static_roots() -> list[str]:
+    """The folders the static files are found in, for the renderer's `static:` addresses."""
+    roots = []
+    for finder in finders.get_finders():
+        roots += [storage.location for storage in getattr(finder, "storages", {}).values()]
+    return roots
+
+
 def html_to_pdf(html: str) -> bytes:
-    """A4 and tagged (PDF/UA-1) so screen readers can follow the headings and tables."""
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    """A4 and tagged (PDF/UA-1) so screen readers can follow the headings and tables.
+
+    Made in a child process stopped after PDF_RENDER_TIMEOUT seconds, so a plan that takes too
+    long is refused with a message rather than holding a web worker.
+    """
+    try:
+        return write_pdf_within(html, static_roots(), settings.PDF_RENDER_TIMEOUT)
+    except PdfRenderTimeout:
+        logger.error(
+            "PDF render stopped after %s seconds (%s characters of HTML)",
+            settings.PDF_RENDER_TIMEOUT,
+            len(html),
+        )
+        raise
 
 
 def plan_pdf(document: PlanDocument, *, large_print: bool = False) -> bytes:

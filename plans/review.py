@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from cspplan.forms import RefuseControlCharacters
 from plans.document import PlanDocument
-from plans.models import Membership, Plan, PlanTransition, Section
+from plans.limits import COMMENT_MAX, SHORT_TEXT_MAX, too_long
+from plans.models import HiddenComment, Membership, Plan, PlanTransition, Section
 from plans.permissions import Access
 from plans.workflow import Move, moves_for
 from priorities.models import Action, Priority, ReviewComment
 
-COMMENT_MAX = 4000
 COMMENTING_STATUSES = (Plan.Status.DRAFT, Plan.Status.IN_REVIEW)
 _COMMENTING_ROLES = (
     Membership.Role.ADMINISTRATOR,
@@ -39,7 +39,7 @@ class CommentForm(RefuseControlCharacters, forms.Form):
         max_length=COMMENT_MAX,
         error_messages={
             "required": "Write your comment",
-            "max_length": f"The comment must be {COMMENT_MAX:,} characters or fewer",
+            "max_length": too_long("The comment", COMMENT_MAX),
         },
     )
 
@@ -55,16 +55,6 @@ class CommentForm(RefuseControlCharacters, forms.Form):
         return body
 
 
-class MoveForm(RefuseControlCharacters, forms.Form):
-    """The optional comment and open-comments reason typed when moving a plan on.
-
-    The workflow decides which of them a move needs; the form only checks what was typed.
-    """
-
-    comment = forms.CharField(required=False)
-    open_comments_reason = forms.CharField(required=False)
-
-
 class ReplyForm(CommentForm):
     body = forms.CharField(
         label="Reply",
@@ -72,9 +62,50 @@ class ReplyForm(CommentForm):
         max_length=COMMENT_MAX,
         error_messages={
             "required": "Write your reply",
-            "max_length": f"The reply must be {COMMENT_MAX:,} characters or fewer",
+            "max_length": too_long("The reply", COMMENT_MAX),
         },
     )
+
+
+class MoveForm(RefuseControlCharacters, forms.Form):
+    """The comments recorded with a move; whether one is required is the workflow's rule."""
+
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX,
+        error_messages={"max_length": too_long("The comment", COMMENT_MAX)},
+    )
+    open_comments_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX,
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX)},
+    )
+
+
+class HideForm(RefuseControlCharacters, forms.Form):
+    reason = forms.CharField(
+        label="Why are you hiding it?",
+        help_text="Recorded with who hid it and when. Members see only that it was hidden.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX,
+        error_messages={
+            "required": "Say why you are hiding the comment",
+            "max_length": too_long("The reason", SHORT_TEXT_MAX),
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why you are hiding the comment")
+        return reason
 
 
 @dataclass(frozen=True)
@@ -193,15 +224,51 @@ def comment_resolve(*, comment: ReviewComment, user) -> None:
         comment.resolved_by = user
 
 
+def hide_refusal(access: Access) -> str | None:
+    if access.is_administrator:
+        return None
+    return "Only a partnership administrator can hide a comment."
+
+
+def comment_hide(*, comment: ReviewComment, user, reason: str) -> HiddenComment:
+    """Hide a review comment or reply from every page, recording who, when and why. Hiding
+    twice keeps the first record: the comment is hidden either way."""
+    hiding, _created = HiddenComment.objects.get_or_create(
+        review_comment=comment, defaults={"hidden_by": user, "reason": reason}
+    )
+    return hiding
+
+
+def transition_comment_hide(*, transition: PlanTransition, user, reason: str) -> HiddenComment:
+    """Hide the comment and the reason recorded with a move; the move itself still shows."""
+    hiding, _created = HiddenComment.objects.get_or_create(
+        transition=transition, defaults={"hidden_by": user, "reason": reason}
+    )
+    return hiding
+
+
+def transitions(plan: Plan) -> QuerySet[PlanTransition]:
+    return plan.transitions.select_related("user", "hiding__hidden_by")
+
+
 def threads(plan: Plan) -> QuerySet[ReviewComment]:
     """The plan's comment threads with their replies and authors, in two queries."""
     return (
         ReviewComment.objects.filter(plan=plan, parent__isnull=True)
-        .select_related("author", "resolved_by", "section", "priority", "action__priority")
+        .select_related(
+            "author",
+            "resolved_by",
+            "section",
+            "priority",
+            "action__priority",
+            "hiding__hidden_by",
+        )
         .prefetch_related(
             Prefetch(
                 "replies",
-                queryset=ReviewComment.objects.select_related("author").order_by("created_at"),
+                queryset=ReviewComment.objects.select_related(
+                    "author", "hiding__hidden_by"
+                ).order_by("created_at"),
             )
         )
         .order_by("created_at", "pk")
@@ -257,6 +324,7 @@ class ReviewPanel:
     """Everything the plan page needs to show the review beside the plan, worked out once."""
 
     can_comment: bool
+    can_hide: bool
     threads: ThreadsByTarget
     open_count: int
 
@@ -273,6 +341,7 @@ def review_panel(plan: Plan, access: Access) -> ReviewPanel:
                 open_count += not thread.is_resolved
     return ReviewPanel(
         can_comment=comment_refusal(access, plan) is None,
+        can_hide=hide_refusal(access) is None,
         threads=by_target,
         open_count=open_count,
     )
@@ -285,6 +354,7 @@ class WorkflowPanel:
     open_count: int
     compares_with_published: bool
     can_start_next_year: bool
+    can_hide: bool
 
 
 def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
@@ -293,10 +363,11 @@ def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
 
     return WorkflowPanel(
         moves=moves_for(user, plan),
-        transitions=list(plan.transitions.select_related("user")),
+        transitions=list(transitions(plan)),
         open_count=ReviewComment.objects.filter(plan=plan).open().count(),
         compares_with_published=last_published_version(plan) is not None,
         can_start_next_year=access.is_administrator and plan.status == Plan.Status.PUBLISHED,
+        can_hide=hide_refusal(access) is None,
     )
 
 

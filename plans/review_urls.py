@@ -20,4 +20,6 @@ urlpatterns = [
     path(
         f"{_PLAN}comments/<int:pk>/resolve/", review_views.comment_resolve, name="comment_resolve"
     ),
+    path(f"{_PLAN}comments/<int:pk>/hide/", review_views.comment_hide, name="comment_hide"),
+    path(f"{_PLAN}moves/<int:pk>/hide/", review_views.transition_hide, name="transition_hide"),
 ]

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from plans import review, workflow
 from plans.changes import plan_changes
-from plans.models import Plan
+from plans.limits import COMMENT_MAX
+from plans.models import Plan, PlanTransition
 from plans.permissions import ChangeRefused, access_for
 from plans.refresh import RefreshRefused, plan_start_next_year
 from plans.workflow import MoveRefused, find_move, moves_for
@@ -36,7 +37,9 @@ def get_plan_for_member(request: HttpRequest, partnership_slug: str, plan_slug: 
 
 def get_comment_for_member(request: HttpRequest, plan: Plan, pk: int) -> ReviewComment:
     return get_object_or_404(
-        ReviewComment.objects.select_related("action__priority", "priority", "parent"),
+        ReviewComment.objects.select_related(
+            "action__priority", "priority", "parent", "author", "hiding__hidden_by"
+        ),
         pk=pk,
         plan=plan,
     )
@@ -99,12 +102,13 @@ def plan_move(
             "move": move,
             "open_comments": open_comments,
             "asks_reason": asks_reason,
+            "comment_limit": f"{COMMENT_MAX:,}",
             "error": error,
             "error_field": error_field,
             "typed_comment": typed_comment,
             "typed_reason": typed_reason,
         },
-        status=400 if error else 200,
+        status=400 if error or form.errors else 200,
     )
 
 
@@ -176,6 +180,51 @@ def comment_resolve(
     return redirect(_plan_page(plan, f"comment-{comment.pk}"))
 
 
+def _hide(request: HttpRequest, plan: Plan, hidden: ReviewComment | PlanTransition) -> HttpResponse:
+    """The confirmation page for hiding a comment, and the hiding once confirmed."""
+    refusal = review.hide_refusal(plan.access)
+    if refusal:
+        raise ChangeRefused(refusal)
+    form = review.HideForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if isinstance(hidden, ReviewComment):
+            review.comment_hide(comment=hidden, user=request.user, reason=reason)
+            anchor = f"comment-{hidden.pk}"
+        else:
+            review.transition_comment_hide(transition=hidden, user=request.user, reason=reason)
+            anchor = "workflow-heading"
+        messages.success(request, "The comment has been hidden.")
+        return redirect(_plan_page(plan, anchor))
+    return render(
+        request,
+        "plans/review/hide.html",
+        {"plan": plan, "hidden": hidden, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_hide(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    plan = get_plan_for_member(request, partnership_slug, plan_slug)
+    return _hide(request, plan, get_comment_for_member(request, plan, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transition_hide(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    plan = get_plan_for_member(request, partnership_slug, plan_slug)
+    transition = get_object_or_404(
+        review.transitions(plan).exclude(comment="", open_comments_reason=""), pk=pk
+    )
+    return _hide(request, plan, transition)
+
+
 @require_safe
 @login_required
 def review_summary(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
@@ -188,7 +237,8 @@ def review_summary(request: HttpRequest, partnership_slug: str, plan_slug: str) 
             "plan": plan,
             "groups": groups,
             "open_count": sum(len(group.threads) for group in groups),
-            "transitions": plan.transitions.select_related("user"),
+            "transitions": review.transitions(plan),
+            "can_hide": review.hide_refusal(plan.access) is None,
         },
     )
 

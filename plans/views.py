@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from plans import public_cache, review
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
+from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 from plans.permissions import Access, access_for
 from plans.publishing import cached_draft, draft_cache_key, plan_page_html, plan_pdf_file
 
@@ -105,7 +106,11 @@ def review_document_html(request: HttpRequest, plan: Plan, access: Access) -> st
 
 
 def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
-    pdf = plan_pdf_file(plan, large_print=large_print)
+    try:
+        pdf = plan_pdf_file(plan, large_print=large_print)
+    except PdfRenderTimeout as stopped:
+        context = {"plan": plan, "stopped": stopped, "advice": PDF_TOO_SLOW_ADVICE}
+        return render(request, "plans/pdf_too_slow.html", context, status=503)
     etag = f'"{pdf.sha256}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})

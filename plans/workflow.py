@@ -12,7 +12,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from plans import public_cache
+from plans.limits import COMMENT_MAX, too_long
 from plans.models import Membership, Plan, PlanTransition
+from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 
 Status = Plan.Status
 Role = Membership.Role
@@ -141,6 +143,9 @@ def plan_move(
         if move.needs_comment and not comment:
             raise MoveRefused("Say why the plan is going back to draft.")
         reason = open_comments_reason.strip()
+        for text in (comment, reason):
+            if len(text) > COMMENT_MAX:
+                raise MoveRefused(too_long("The comment", COMMENT_MAX))
         if to_status == Status.APPROVED:
             open_comments = _open_comment_count(locked)
             if open_comments and not reason:
@@ -176,4 +181,9 @@ def _store_published_copy(plan: Plan, user) -> None:
     fails, the plan stays approved."""
     from plans.publishing import published_copy_create
 
-    published_copy_create(plan=plan, user=user if user.is_authenticated else None)
+    try:
+        published_copy_create(plan=plan, user=user if user.is_authenticated else None)
+    except PdfRenderTimeout as stopped:
+        raise MoveRefused(
+            f"{stopped} The plan is still approved. {PDF_TOO_SLOW_ADVICE}"
+        ) from stopped

@@ -17,11 +17,10 @@ from django.urls import reverse
 
 from cspplan.forms import RealDateField, RefuseControlCharacters
 from indicators.models import Indicator, normalise_code
+from plans.limits import ACTION_TEXT_MAX, BACKGROUND_MAX, LONG_TEXT_MAX, too_long
 from plans.models import Group, Organisation, Partnership
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
-ACTION_TEXT_MAX = 2000
-LONG_TEXT_MAX = 4000
 LEAD_PARTNER_SEPARATOR = " / "
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _CODE_PARTS = re.compile(r"^([A-Z]+)(\d+[A-Z]?)$")
@@ -29,10 +28,6 @@ _CODE_PARTS = re.compile(r"^([A-Z]+)(\d+[A-Z]?)$")
 
 def _name_key(name: str) -> str:
     return " ".join(name.translate(_APOSTROPHES).casefold().split())
-
-
-def _too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
 
 
 @dataclass(frozen=True)
@@ -198,7 +193,7 @@ class ActionForm(_GdsForm):
         max_length=ACTION_TEXT_MAX,
         error_messages={
             "required": "Enter the action: what the partners will do",
-            "max_length": _too_long("The action", ACTION_TEXT_MAX),
+            "max_length": too_long("The action", ACTION_TEXT_MAX),
         },
     )
     lead_partners = forms.CharField(
@@ -208,7 +203,7 @@ class ActionForm(_GdsForm):
         max_length=500,
         error_messages={
             "required": "Enter at least one lead partner, for example the partnership itself",
-            "max_length": _too_long("Lead partners", 500),
+            "max_length": too_long("Lead partners", 500),
         },
     )
     indicators = forms.CharField(
@@ -216,7 +211,7 @@ class ActionForm(_GdsForm):
         help_text="Type indicator codes separated by commas, for example “NI17, NI21”.",
         required=False,
         max_length=500,
-        error_messages={"max_length": _too_long("Linked indicators", 500)},
+        error_messages={"max_length": too_long("Linked indicators", 500)},
     )
     aim = forms.ModelChoiceField(
         label="Aim (optional)",
@@ -236,7 +231,7 @@ class ActionForm(_GdsForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=LONG_TEXT_MAX,
-        error_messages={"max_length": _too_long("Baseline data", LONG_TEXT_MAX)},
+        error_messages={"max_length": too_long("Baseline data", LONG_TEXT_MAX)},
     )
     review_date = RealDateField(
         label="Review date (optional)",
@@ -248,7 +243,7 @@ class ActionForm(_GdsForm):
         label="Funding stream (optional)",
         required=False,
         max_length=200,
-        error_messages={"max_length": _too_long("The funding stream", 200)},
+        error_messages={"max_length": too_long("The funding stream", 200)},
     )
     status = forms.ChoiceField(
         label="Status",
@@ -373,7 +368,7 @@ class ProgressUpdateForm(_GdsForm):
         max_length=LONG_TEXT_MAX,
         error_messages={
             "required": "Say what progress has been made",
-            "max_length": _too_long("The progress note", LONG_TEXT_MAX),
+            "max_length": too_long("The progress note", LONG_TEXT_MAX),
         },
     )
 
@@ -400,36 +395,36 @@ class PriorityForm(_GdsForm):
         max_length=200,
         error_messages={
             "required": "Enter the priority's title",
-            "max_length": _too_long("The priority's title", 200),
+            "max_length": too_long("The priority's title", 200),
         },
     )
     background = forms.CharField(
         label="Background (optional)",
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        max_length=20000,
-        error_messages={"max_length": _too_long("The background", 20000)},
+        max_length=BACKGROUND_MAX,
+        error_messages={"max_length": too_long("The background", BACKGROUND_MAX)},
     )
     aim = forms.CharField(
         label="Aim or objective (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=LONG_TEXT_MAX,
-        error_messages={"max_length": _too_long("The aim or objective", LONG_TEXT_MAX)},
+        error_messages={"max_length": too_long("The aim or objective", LONG_TEXT_MAX)},
     )
     measuring_performance = forms.CharField(
         label="Measuring our performance (optional)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=LONG_TEXT_MAX,
-        error_messages={"max_length": _too_long("Measuring our performance", LONG_TEXT_MAX)},
+        error_messages={"max_length": too_long("Measuring our performance", LONG_TEXT_MAX)},
     )
     measuring_difficulties = forms.CharField(
         label="Difficulties in measuring (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=LONG_TEXT_MAX,
-        error_messages={"max_length": _too_long("Difficulties in measuring", LONG_TEXT_MAX)},
+        error_messages={"max_length": too_long("Difficulties in measuring", LONG_TEXT_MAX)},
     )
     aims = forms.CharField(
         label="Aims (optional)",
@@ -438,7 +433,7 @@ class PriorityForm(_GdsForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=LONG_TEXT_MAX,
-        error_messages={"max_length": _too_long("The aims", LONG_TEXT_MAX)},
+        error_messages={"max_length": too_long("The aims", LONG_TEXT_MAX)},
     )
 
     def clean_title(self) -> str:

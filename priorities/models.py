@@ -10,6 +10,13 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from plans.limits import (
+    ACTION_TEXT_MAX,
+    BACKGROUND_MAX,
+    COMMENT_MAX,
+    LONG_TEXT_MAX,
+    TextLimit,
+)
 from plans.models import Group, Organisation, Plan
 
 REVIEW_DUE_SOON_DAYS = 30
@@ -19,8 +26,8 @@ class Priority(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    background = models.TextField(blank=True)
-    aim = models.TextField("aim or objective", blank=True)
+    background = models.TextField(blank=True, validators=[TextLimit(BACKGROUND_MAX)])
+    aim = models.TextField("aim or objective", blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
     # Protected: deleting a task group would silently orphan its priorities and editors.
     task_group = models.ForeignKey(
         Group,
@@ -36,8 +43,12 @@ class Priority(models.Model):
         default=False,
         help_text="A theme every action plan considers, rather than a priority of its own.",
     )
-    measuring_performance = models.TextField("measuring our performance", blank=True)
-    measuring_difficulties = models.TextField("difficulties in measuring", blank=True)
+    measuring_performance = models.TextField(
+        "measuring our performance", blank=True, validators=[TextLimit(LONG_TEXT_MAX)]
+    )
+    measuring_difficulties = models.TextField(
+        "difficulties in measuring", blank=True, validators=[TextLimit(LONG_TEXT_MAX)]
+    )
 
     history = HistoricalRecords()
 
@@ -62,8 +73,8 @@ class Priority(models.Model):
 class Aim(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="aims")
     order = models.PositiveSmallIntegerField()
-    title = models.TextField()
-    baseline_data = models.TextField(blank=True)
+    title = models.TextField(validators=[TextLimit(LONG_TEXT_MAX)])
+    baseline_data = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
 
     history = HistoricalRecords()
 
@@ -120,11 +131,11 @@ class Action(models.Model):
         Aim, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     order = models.PositiveSmallIntegerField()
-    text = models.TextField("action")
+    text = models.TextField("action", validators=[TextLimit(ACTION_TEXT_MAX)])
     element = models.CharField(
         "delivery element", max_length=20, choices=Element.choices, blank=True
     )
-    baseline_data = models.TextField(blank=True)
+    baseline_data = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
     review_date = models.DateField(null=True, blank=True)
     funding_stream = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
@@ -259,7 +270,7 @@ class ProgressUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     reported_on = models.DateField()
     rag = models.CharField("RAG rating", max_length=10, choices=Action.Rag.choices)
-    note = models.TextField()
+    note = models.TextField(validators=[TextLimit(LONG_TEXT_MAX)])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -320,7 +331,7 @@ class ReviewComment(models.Model):
         null=True,
         related_name="review_comments",
     )
-    body = models.TextField()
+    body = models.TextField(validators=[TextLimit(COMMENT_MAX)])
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -35,6 +35,7 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
+    HiddenComment,
     Invitation,
     Membership,
     Organisation,
@@ -127,7 +128,10 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     PlanTransition.objects.create(
         plan=plan, from_status=Plan.Status.DRAFT, to_status=Plan.Status.IN_REVIEW, user=superuser
     )
-    ReviewComment.objects.create(plan=plan, action=action, author=superuser, body="Who funds it?")
+    comment = ReviewComment.objects.create(
+        plan=plan, action=action, author=superuser, body="Who funds it?"
+    )
+    HiddenComment.objects.create(review_comment=comment, hidden_by=superuser, reason="Abusive")
     ReviewReminder.objects.create(
         action=action,
         recipient_email="chair@example.org",

@@ -211,12 +211,21 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     back, and a later rebuild needs the same step. This fails when one is missing."""
     content_version = importlib.import_module("plans.migrations.0005_content_version_triggers")
     review_date = importlib.import_module("priorities.migrations.0002_review_date_trigger")
+    hidden = importlib.import_module("plans.migrations.0011_hidden_comment_triggers")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            sql = [*content_version.sqlite_forward(), *review_date.SQLITE_FORWARD]
+            sql = [
+                *content_version.sqlite_forward(),
+                *review_date.SQLITE_FORWARD,
+                *hidden._sqlite_forward(),
+            ]
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
-            sql = [*content_version.postgresql_forward(), review_date.POSTGRESQL_FORWARD]
+            sql = [
+                *content_version.postgresql_forward(),
+                review_date.POSTGRESQL_FORWARD,
+                *hidden._postgresql_forward(),
+            ]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         expected = _trigger_names("\n".join(sql))
         present = {row[0] for row in cursor.fetchall()}

@@ -4,9 +4,10 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from plans.models import Plan
+from plans.models import HiddenComment, Plan, PlanTransition
 from priorities.models import Action, Priority, ReviewComment
 from tests.conftest import PASSWORD
 
@@ -444,3 +445,180 @@ def test_the_draft_pdf_carries_no_review_comments(client, plan, reviewer, open_c
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert open_comment.action.text[:40] in " ".join(text.split())
     assert "Who funds this?" not in text
+
+
+# Hiding an abusive comment
+
+
+ABUSE = "An abusive remark about a named officer"
+
+
+@pytest.fixture
+def abusive_comment(plan, priority, reviewer) -> ReviewComment:
+    _at(plan, Status.IN_REVIEW)
+    return ReviewComment.objects.create(plan=plan, priority=priority, author=reviewer, body=ABUSE)
+
+
+@pytest.fixture
+def abusive_move(plan, reviewer) -> PlanTransition:
+    return PlanTransition.objects.create(
+        plan=plan,
+        from_status=Status.IN_REVIEW,
+        to_status=Status.DRAFT,
+        user=reviewer,
+        comment=ABUSE,
+    )
+
+
+def test_the_administrator_is_asked_to_confirm_hiding_a_comment(
+    client, plan, abusive_comment, administrator
+):
+    response = _signed_in(client, administrator).get(
+        _url("plans:comment_hide", plan, abusive_comment.pk)
+    )
+    assert response.status_code == 200
+    assert "Hide the comment" in response.text
+    assert ABUSE in response.text
+    assert 'name="csrfmiddlewaretoken"' in response.text
+
+
+def test_the_administrator_hides_a_comment_everywhere_it_showed(
+    client, plan, abusive_comment, administrator
+):
+    administrator.first_name, administrator.last_name = "Ann", "Admin"
+    administrator.save()
+    client = _signed_in(client, administrator)
+    assert ABUSE in client.get(plan.get_absolute_url()).text  # now cached
+
+    response = client.post(
+        _url("plans:comment_hide", plan, abusive_comment.pk), {"reason": "Abusive"}
+    )
+
+    assert response.status_code == 302
+    assert response.url.endswith(f"#comment-{abusive_comment.pk}")
+    hiding = HiddenComment.objects.get(review_comment=abusive_comment)
+    assert (hiding.hidden_by, hiding.reason) == (administrator, "Abusive")
+    abusive_comment.refresh_from_db()
+    assert abusive_comment.body == ABUSE  # kept as the record
+    hidden_line = f"Comment hidden by Ann Admin on {timezone.localdate():%-d %B %Y}"
+    for url in (plan.get_absolute_url(), _url("plans:review_summary", plan)):
+        page = client.get(url).text
+        assert ABUSE not in page
+        assert hidden_line in page
+
+
+def test_a_hidden_reply_shows_as_hidden_in_its_thread(
+    client, plan, abusive_comment, administrator, editor
+):
+    reply = ReviewComment.objects.create(
+        plan=plan,
+        priority=abusive_comment.priority,
+        parent=abusive_comment,
+        author=editor,
+        body="A rude reply",
+    )
+    client = _signed_in(client, administrator)
+    client.post(_url("plans:comment_hide", plan, reply.pk), {"reason": "Rude"})
+    page = client.get(plan.get_absolute_url()).text
+    assert "A rude reply" not in page
+    assert ABUSE in page
+    assert "Comment hidden by administrator" in page
+
+
+def test_the_administrator_hides_a_moves_comment(client, plan, abusive_move, administrator):
+    client = _signed_in(client, administrator)
+    assert ABUSE in client.get(plan.get_absolute_url()).text
+
+    response = client.post(_url("plans:transition_hide", plan, abusive_move.pk), {"reason": "x"})
+
+    assert response.status_code == 302
+    assert HiddenComment.objects.get(transition=abusive_move).hidden_by == administrator
+    for url in (plan.get_absolute_url(), _url("plans:review_summary", plan)):
+        page = client.get(url).text
+        assert ABUSE not in page
+        assert "Comment hidden by administrator" in page
+        assert "Send back to draft" in page or "Draft" in page
+
+
+def test_hiding_without_a_reason_is_refused_beside_the_field(
+    client, plan, abusive_comment, administrator
+):
+    response = _signed_in(client, administrator).post(
+        _url("plans:comment_hide", plan, abusive_comment.pk), {"reason": "  "}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == ["Say why you are hiding the comment"]
+    assert not HiddenComment.objects.exists()
+
+
+def test_an_over_long_reason_is_refused_and_kept(client, plan, abusive_comment, administrator):
+    reason = "r" * 2001
+    response = _signed_in(client, administrator).post(
+        _url("plans:comment_hide", plan, abusive_comment.pk), {"reason": reason}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == [
+        "The reason must be 2,000 characters or fewer"
+    ]
+    assert reason in response.text
+
+
+@pytest.mark.parametrize("role", ["viewer", "reviewer", "editor"])
+def test_a_member_who_is_not_an_administrator_cannot_hide_a_comment(
+    client, request, plan, abusive_comment, role
+):
+    response = _signed_in(client, request.getfixturevalue(role)).post(
+        _url("plans:comment_hide", plan, abusive_comment.pk), {"reason": "Mine"}
+    )
+    assert response.status_code == 403
+    assert not HiddenComment.objects.exists()
+    assert "Hide" not in client.get(plan.get_absolute_url()).text.split("Review comments")[-1]
+
+
+def test_an_outsider_is_told_nothing_of_a_comment_to_hide(client, plan, abusive_comment, outsider):
+    response = _signed_in(client, outsider).get(
+        _url("plans:comment_hide", plan, abusive_comment.pk)
+    )
+    assert response.status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_to_hide_a_comment(client, plan, abusive_move):
+    response = client.get(_url("plans:transition_hide", plan, abusive_move.pk))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_hiding_answers_only_get_and_post(client, plan, abusive_comment, administrator):
+    response = _signed_in(client, administrator).delete(
+        _url("plans:comment_hide", plan, abusive_comment.pk)
+    )
+    assert response.status_code == 405
+
+
+def test_a_move_without_a_comment_has_nothing_to_hide(client, plan, administrator):
+    move = PlanTransition.objects.create(
+        plan=plan, from_status=Status.DRAFT, to_status=Status.IN_REVIEW
+    )
+    response = _signed_in(client, administrator).get(_url("plans:transition_hide", plan, move.pk))
+    assert response.status_code == 404
+
+
+def test_hiding_twice_keeps_the_first_record(client, plan, abusive_comment, administrator):
+    client = _signed_in(client, administrator)
+    url = _url("plans:comment_hide", plan, abusive_comment.pk)
+    client.post(url, {"reason": "First"})
+    assert client.post(url, {"reason": "Second"}).status_code == 302
+    assert [h.reason for h in HiddenComment.objects.all()] == ["First"]
+
+
+def test_the_admin_lists_who_hid_which_comment_and_why(
+    client, plan, abusive_comment, administrator, superuser
+):
+    _signed_in(client, administrator).post(
+        _url("plans:comment_hide", plan, abusive_comment.pk), {"reason": "Abusive"}
+    )
+    client.force_login(superuser)
+    response = client.get(reverse("admin:plans_hiddencomment_changelist"))
+    assert response.status_code == 200
+    assert "Review comment hidden by administrator" in response.text
+    assert "Abusive" in response.text

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from plans.models import Group, Invitation, Membership, Plan, PublishedCopy
+from plans.models import Group, Invitation, Membership, Plan, PlanTransition, PublishedCopy
 from plans.models.invitation import token_hash
 from priorities.models import Action, ReviewComment
 from tests.conftest import PASSWORD
@@ -65,6 +65,7 @@ class World:
     plan: Plan
     action: Action
     comment: ReviewComment
+    transition: PlanTransition
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,22 @@ CASES = [
         only(*EDITORS),
         plan_status=Status.IN_REVIEW,
     ),
+    Case(
+        "hide a comment",
+        "post",
+        _plan("plans:comment_hide", lambda w: w.comment.pk),
+        ADMINISTRATORS,
+        data=lambda w: {"reason": "Abusive"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "hide a move's comment",
+        "post",
+        _plan("plans:transition_hide", lambda w: w.transition.pk),
+        ADMINISTRATORS,
+        data=lambda w: {"reason": "Abusive"},
+        plan_status=Status.IN_REVIEW,
+    ),
     # Officers' action plans
     Case(
         "plan's priorities",
@@ -434,6 +451,8 @@ MATRIX_ROUTES = {
     "plans:comment_add",
     "plans:comment_reply",
     "plans:comment_resolve",
+    "plans:comment_hide",
+    "plans:transition_hide",
     "priorities:plan",
     "priorities:action_plan",
     "priorities:action",
@@ -491,7 +510,10 @@ def world(plan, action, reviewer) -> World:
         large_print_pdf=b"%PDF-1.7",
         large_print_pdf_sha256="2" * 64,
     )
-    return World(plan=plan, action=action, comment=comment)
+    transition = PlanTransition.objects.create(
+        plan=plan, from_status=Status.DRAFT, to_status=Status.IN_REVIEW, comment="Rude words"
+    )
+    return World(plan=plan, action=action, comment=comment, transition=transition)
 
 
 def _outcome(response, role: str) -> str | int:

@@ -20,13 +20,14 @@ from plans.models.plan import (
     Section,
 )
 from plans.models.publishing import PublishedCopy
-from plans.models.workflow import PlanTransition
+from plans.models.workflow import HiddenComment, PlanTransition
 
 __all__ = [
     "FINANCIAL_YEAR_START_MONTH",
     "BudgetLine",
     "District",
     "GlossaryTerm",
+    "HiddenComment",
     "Group",
     "Invitation",
     "Membership",

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.limits import SHORT_TEXT_MAX, TextLimit
+
 
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -20,7 +22,7 @@ class Partnership(models.Model):
     )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_role = models.CharField(max_length=200, blank=True)
-    contact_address = models.TextField(blank=True)
+    contact_address = models.TextField(blank=True, validators=[TextLimit(SHORT_TEXT_MAX)])
     contact_phone = models.CharField(max_length=50, blank=True)
     contact_email = models.EmailField(blank=True)
     website = models.URLField(blank=True)

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.limits import LONG_TEXT_MAX, SECTION_BODY_MAX, SHORT_TEXT_MAX, TextLimit
 from plans.models.partnership import Partnership
 
 FINANCIAL_YEAR_START_MONTH = 4
@@ -67,7 +68,7 @@ class Plan(models.Model):
     )
     strategy_end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
     previous_plan = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -173,7 +174,7 @@ class Section(models.Model):
         max_length=10, choices=Placement.choices, default=Placement.BEFORE_PRIORITIES
     )
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, validators=[TextLimit(SECTION_BODY_MAX)])
     signatory_name = models.CharField(max_length=200, blank=True)
     signatory_role = models.CharField(max_length=200, blank=True)
 
@@ -227,7 +228,7 @@ class GlossaryTerm(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="glossary_terms"
     )
     term = models.CharField(max_length=100)
-    meaning = models.TextField()
+    meaning = models.TextField(validators=[TextLimit(SHORT_TEXT_MAX)])
 
     history = HistoricalRecords()
 
