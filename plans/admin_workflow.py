@@ -60,7 +60,7 @@ class PlanTransitionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
 
 
 @admin.register(HiddenComment)
-class HiddenCommentAdmin(RecordReadOnly, admin.ModelAdmin):
+class HiddenCommentAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     """Who hid which comment, when and why. Hiding is done on the plan's page."""
 
     list_display = ["__str__", "hidden_by", "hidden_at", "reason"]

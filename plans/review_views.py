@@ -102,6 +102,7 @@ def plan_move(
             "move": move,
             "open_comments": open_comments,
             "asks_reason": asks_reason,
+            "form": form,
             "comment_limit": f"{COMMENT_MAX:,}",
             "error": error,
             "error_field": error_field,
@@ -204,7 +205,7 @@ def _hide(request: HttpRequest, plan: Plan, hidden: ReviewComment | PlanTransiti
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_hide(
     request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
@@ -213,7 +214,7 @@ def comment_hide(
     return _hide(request, plan, get_comment_for_member(request, plan, pk))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def transition_hide(
     request: HttpRequest, partnership_slug: str, plan_slug: str, pk: int
