@@ -33,6 +33,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from priorities.history import Change
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 PER_PAGE = 50
@@ -233,13 +234,6 @@ KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
 # The related objects whose names need more than their own row.
 _RELATED_SELECT = {LocalTarget: ("measure", "district")}
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
 
 
 @dataclass
