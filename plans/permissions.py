@@ -27,6 +27,26 @@ class ChangeRefused(PermissionDenied):
         self.reason = reason
 
 
+class PlanLeftDraft(ChangeRefused):
+    """The person may change this, but the plan is no longer a draft.
+
+    Carries what was fetched, so a form posted after the plan moved on can be shown again
+    with everything typed rather than lost behind a refusal page.
+    """
+
+    def __init__(self, reason: str, fetched: Priority | Action) -> None:
+        super().__init__(reason)
+        self.fetched = fetched
+
+
+def _refuse_change(priority: Priority, fetched: Priority | Action) -> None:
+    if priority.change_refusal is None:
+        return
+    if plan_change_refusal(priority.plan) and priority.access.may_change_priority(priority):
+        raise PlanLeftDraft(priority.change_refusal, fetched)
+    raise ChangeRefused(priority.change_refusal)
+
+
 @dataclass(frozen=True)
 class Access:
     """What one person may do in one partnership, worked out once per request."""
@@ -164,8 +184,8 @@ def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) ->
         raise Http404("No such priority.")
     priority.access = _check(request, priority.plan.partnership_id)
     priority.change_refusal = priority_change_refusal(priority.access, priority)
-    if write and priority.change_refusal:
-        raise ChangeRefused(priority.change_refusal)
+    if write:
+        _refuse_change(priority, priority)
     return priority
 
 
@@ -195,6 +215,6 @@ def get_action_for_user(request: HttpRequest, pk: int, write: bool = False) -> A
         raise ChangeRefused(
             "This action has been removed. A partnership administrator can bring it back."
         )
-    if write and priority.change_refusal:
-        raise ChangeRefused(priority.change_refusal)
+    if write:
+        _refuse_change(priority, action)
     return action

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from plans.permissions import (
     ChangeRefused,
+    PlanLeftDraft,
     get_action_for_user,
     get_plan_for_user,
     get_priority_for_user,
@@ -100,9 +101,14 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = get_priority_for_user(request, pk, write=True)
+    try:
+        priority, left_draft = get_priority_for_user(request, pk, write=True), None
+    except PlanLeftDraft as refusal:
+        priority, left_draft = _posted_anyway(request, refusal)
     form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
     context = {"priority": priority, "plan": priority.plan, "form": form}
+    if left_draft:
+        return _refused(request, "priorities/priority_form.html", context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             services.priority_update(priority=priority, user=request.user, **form.cleaned_data)
@@ -113,11 +119,22 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "priorities/priority_form.html", context)
 
 
+def _posted_anyway(
+    request: HttpRequest, refusal: PlanLeftDraft
+) -> tuple[Priority | Action, PlanLeftDraft]:
+    """A form posted after its plan left draft is shown again with what was typed; a page
+    asked for is refused as usual, since nothing has been typed yet."""
+    if request.method != "POST":
+        raise refusal
+    return refusal.fetched, refusal
+
+
 def _refused(
     request: HttpRequest, template: str, context: dict, refusal: ChangeRefused
 ) -> HttpResponse:
-    """The plan left draft (or the action was removed) after the form was checked: say so,
-    and give back everything typed so it can be kept elsewhere."""
+    """The plan left draft (or the action was removed) while the form was open: say so, and
+    give back everything typed so it can be kept elsewhere."""
+    context["form"].is_valid()
     context["form"].add_error(None, f"{refusal.reason} Your changes have not been saved.")
     return render(request, template, context, status=409)
 
@@ -125,9 +142,14 @@ def _refused(
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = get_priority_for_user(request, pk, write=True)
+    try:
+        priority, left_draft = get_priority_for_user(request, pk, write=True), None
+    except PlanLeftDraft as refusal:
+        priority, left_draft = _posted_anyway(request, refusal)
     form = ActionForm(request.POST or None, priority=priority)
     context = {"priority": priority, "plan": priority.plan, "form": form, "action": None}
+    if left_draft:
+        return _refused(request, "priorities/action_form.html", context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(
@@ -168,10 +190,15 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request, pk, write=True)
+    try:
+        action, left_draft = get_action_for_user(request, pk, write=True), None
+    except PlanLeftDraft as refusal:
+        action, left_draft = _posted_anyway(request, refusal)
     priority = action.priority
     form = ActionForm(request.POST or None, priority=priority, action=action)
     context = {"priority": priority, "plan": priority.plan, "form": form, "action": action}
+    if left_draft:
+        return _refused(request, "priorities/action_form.html", context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(

@@ -499,3 +499,51 @@ def test_a_priority_saved_as_the_plan_left_draft_is_refused_with_the_words_kept(
     assert response.status_code == 409
     assert "Words typed as the plan left draft" in response.text
     assert Priority.objects.get(pk=priority.pk).title == priority.title
+
+
+@pytest.mark.django_db
+def test_an_edit_posted_after_the_plan_left_draft_gives_back_the_form_with_the_text(
+    client, editor, plan, action
+):
+    """The form was opened in draft; "Send for review" was pressed before it was saved."""
+    client.force_login(editor)
+    form = _edit_form(action, "Words typed before the plan was sent for review.")
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    response = client.post(_edit_url(action), form)
+    assert response.status_code == 409
+    assert "Words typed before the plan was sent for review." in response.text
+    assert "is in review, so it can no longer be changed" in response.text
+    assert Action.objects.get(pk=action.pk).text == action.text
+
+
+@pytest.mark.django_db
+def test_an_action_and_a_priority_posted_after_the_plan_left_draft_keep_what_was_typed(
+    client, editor, plan, priority, police, national_indicators
+):
+    client.force_login(editor)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+    blank = Action(status=Action.Status.NOT_STARTED, version=1)
+    added = client.post(
+        reverse("priorities:action_add", args=[priority.pk]),
+        _edit_form(blank, "A new action typed in draft."),
+    )
+    renamed = client.post(
+        reverse("priorities:priority_edit", args=[priority.pk]),
+        {"title": "A title typed in draft", "aims": ""},
+    )
+    assert (added.status_code, renamed.status_code) == (409, 409)
+    assert "A new action typed in draft." in added.text
+    assert "A title typed in draft" in renamed.text
+    assert not Action.objects.exists()
+    assert Priority.objects.get(pk=priority.pk).title == priority.title
+
+
+@pytest.mark.django_db
+def test_someone_who_may_not_change_the_priority_is_refused_whatever_the_plans_status(
+    client, viewer, plan, action
+):
+    client.force_login(viewer)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    response = client.post(_edit_url(action), _edit_form(action, "A viewer's words"))
+    assert response.status_code == 403
+    assert "A viewer's words" not in response.text

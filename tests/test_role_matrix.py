@@ -1,8 +1,9 @@
 """Every URL and every action against every role, with the exact outcome each must get.
 
 OK: allowed (a page, or a redirect onward after a change). LOGIN: sent to sign in. 403: refused
-with a reason. 404: told nothing, as if the plan did not exist. The last test fails when a URL
-is added without a row here, so the matrix keeps up with the application.
+with a reason. 409: may change it, but the plan has left draft: refused with the form and what
+was typed given back. 404: told nothing, as if the plan did not exist. The last test fails when
+a URL is added without a row here, so the matrix keeps up with the application.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ ROLES = [
 ]
 MEMBERS = ["viewer", "reviewer", "other_editor", "editor", "administrator", "superuser"]
 OK, LOGIN, ADMIN_LOGIN, REFUSED, HIDDEN = "OK", "LOGIN", "ADMIN_LOGIN", 403, 404
+TYPED_KEPT = 409
 Status = Plan.Status
 
 
@@ -328,8 +330,23 @@ CASES = [
         "edit an action of a plan in review",
         "post",
         _action("priorities:action_edit"),
-        only(),
+        {**only(), **dict.fromkeys(EDITORS, TYPED_KEPT)},
         data=_action_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "add an action to a published plan",
+        "post",
+        _priority("priorities:action_add"),
+        {**only(), **dict.fromkeys(EDITORS, TYPED_KEPT)},
+        data=_action_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "open the edit page of an action of a plan in review",
+        "get",
+        _action("priorities:action_edit"),
+        only(),
         plan_status=Status.IN_REVIEW,
     ),
     Case(
@@ -517,7 +534,7 @@ def world(plan, action, reviewer) -> World:
 
 
 def _outcome(response, role: str) -> str | int:
-    if response.status_code in (403, 404):
+    if response.status_code in (403, 404, 409):
         return response.status_code
     if response.status_code == 302:
         if response.url.startswith(reverse("admin:login")):
