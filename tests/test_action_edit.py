@@ -149,8 +149,10 @@ def test_no_action_can_be_added_to_a_plan_that_is_not_a_draft(
     Plan.objects.filter(pk=priority.plan_id).update(status=status)
     client.force_login(administrator)
     response = client.post(_add_url(priority), _form())
-    assert response.status_code == 403
+    # Refused, with the form and what was typed given back.
+    assert response.status_code == 409
     assert "Only plans in draft can be changed" in response.text
+    assert _form()["text"] in response.text
     assert not Action.objects.exists()
 
 
@@ -356,8 +358,9 @@ def test_action_of_a_published_plan_cannot_be_edited(client, administrator, acti
     Plan.objects.filter(pk=action.priority.plan_id).update(status=Plan.Status.PUBLISHED)
     client.force_login(administrator)
     response = client.post(_edit_url(action), _edit_form(action, text="Changed"))
-    assert response.status_code == 403
+    assert response.status_code == 409
     assert "is published, so it can no longer be changed" in response.text
+    assert Action.objects.get(pk=action.pk).text == action.text
 
 
 def test_edit_page_refuses_delete(client, editor, action):
