@@ -51,6 +51,15 @@ class ChangeLine:
 
     latest: Action
     saves: int
+    # The history type ("+" added, "~" changed, "-" deleted) of the earliest save in the line.
+    first_type: str
+
+    @property
+    def verb(self) -> str:
+        """Saves that began by adding the action read as the adding, not the last change."""
+        if self.first_type == "+" and self.latest.history_type != "-":
+            return "Added"
+        return self.latest.get_history_type_display()
 
 
 @require_safe
@@ -126,10 +135,11 @@ def _change_lines(partnership_ids: list[int] | None) -> list[ChangeLine]:
             row.history_user_id,
         ):
             lines[-1].saves += 1
+            lines[-1].first_type = row.history_type
             continue
         if len(lines) == HOME_CHANGES_SHOWN:
             break
-        lines.append(ChangeLine(latest=row, saves=1))
+        lines.append(ChangeLine(latest=row, saves=1, first_type=row.history_type))
     return lines
 
 

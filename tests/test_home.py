@@ -285,10 +285,22 @@ def test_latest_changes_show_consecutive_saves_of_one_action_by_one_person_as_on
     _save_as(action, administrator, "Administrator's version")
     client.force_login(editor)
     lines = client.get(reverse("home")).context["changes"]
-    assert [(line.latest.text, line.saves) for line in lines[:2]] == [
-        ("Administrator's version", 1),
-        ("Editor's version 2", 3),
+    assert [(line.latest.text, line.saves, line.verb) for line in lines[:2]] == [
+        ("Administrator's version", 1, "Changed"),
+        ("Editor's version 2", 3, "Changed"),
     ]
+
+
+def test_a_line_of_saves_that_began_by_adding_the_action_reads_as_added(client, editor, priority):
+    action = Action(priority=priority, order=1, text="New action")
+    action._history_user = editor
+    action.save()
+    _save_as(action, editor, "New action, reworded")
+    client.force_login(editor)
+    response = client.get(reverse("home"))
+    [line] = response.context["changes"]
+    assert (line.latest.text, line.saves, line.verb) == ("New action, reworded", 2, "Added")
+    assert "Added (2 saves) by editor" in response.text
 
 
 def test_latest_changes_stay_short_and_administrators_get_a_link_to_every_change(
