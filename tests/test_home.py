@@ -199,6 +199,8 @@ def test_plans_say_what_they_wait_for(client, administrator, plan, action, partn
     assert _waiting(response, in_review) == "In review: 3 open comments"
     assert _waiting(response, approved) == "Approved: ready to publish"
     assert "In review: 3 open comments" in response.text
+    assert reverse("plans:review_summary", args=[partnership.slug, "2011-12"]) in response.text
+    assert reverse("plans:review_summary", args=[partnership.slug, plan.slug]) not in response.text
     assert reverse("plans:plan_detail", args=[partnership.slug, "2011-12"]) in response.text
 
 
