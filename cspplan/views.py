@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import (
     BooleanField,
@@ -35,8 +36,10 @@ from priorities.models import REVIEW_DUE_SOON_DAYS, Action, ProgressUpdate, Revi
 
 HOME_ACTIONS_SHOWN = 20
 HOME_CHANGES_SHOWN = 10
-# Enough history rows to fill HOME_CHANGES_SHOWN lines when people save the same action often.
-HOME_HISTORY_READ = 100
+# Enough history rows to fill the lines asked for when people save the same action often.
+HISTORY_ROWS_PER_LINE = 10
+# The changes page: the latest lines only; the audit log keeps everything.
+CHANGES_PAGE_LINES = 100
 
 
 @dataclass
@@ -120,7 +123,7 @@ def _plan_lines(plans: QuerySet[Plan]) -> list[tuple[Partnership, list[PlanLine]
     ]
 
 
-def _change_lines(partnership_ids: list[int] | None) -> list[ChangeLine]:
+def _change_lines(partnership_ids: list[int] | None, shown: int) -> list[ChangeLine]:
     """The latest changes to actions, consecutive saves of one action by one person as one
     line. None means every partnership (the superuser)."""
     history = Action.history.select_related("history_user", "priority").order_by(
@@ -129,7 +132,7 @@ def _change_lines(partnership_ids: list[int] | None) -> list[ChangeLine]:
     if partnership_ids is not None:
         history = history.filter(priority__plan__partnership_id__in=partnership_ids)
     lines: list[ChangeLine] = []
-    for row in history[:HOME_HISTORY_READ]:
+    for row in history[: shown * HISTORY_ROWS_PER_LINE]:
         if lines and (lines[-1].latest.id, lines[-1].latest.history_user_id) == (
             row.id,
             row.history_user_id,
@@ -137,7 +140,7 @@ def _change_lines(partnership_ids: list[int] | None) -> list[ChangeLine]:
             lines[-1].saves += 1
             lines[-1].first_type = row.history_type
             continue
-        if len(lines) == HOME_CHANGES_SHOWN:
+        if len(lines) == shown:
             break
         lines.append(ChangeLine(latest=row, saves=1, first_type=row.history_type))
     return lines
@@ -201,11 +204,34 @@ def _member_home(user, today: datetime.date) -> dict:
         "due_actions": due,
         "without_progress": without_progress,
         "quarter_start": since,
-        "changes": _change_lines(None if user.is_superuser else partnership_ids),
+        "changes": _change_lines(
+            None if user.is_superuser else partnership_ids, HOME_CHANGES_SHOWN
+        ),
         "audit_partnerships": [m.partnership for m in memberships if m.can_manage],
         "due_days": REVIEW_DUE_SOON_DAYS,
         "has_own_groups": bool(own_group_ids),
     }
+
+
+@require_safe
+@login_required
+def changes(request: HttpRequest) -> HttpResponse:
+    """The latest changes to the actions of the person's partnerships, beyond the home page's
+    short list; a superuser's cover every partnership."""
+    user = request.user
+    partnership_ids = None
+    if not user.is_superuser:
+        partnership_ids = list(
+            Membership.objects.filter(user=user).values_list("partnership_id", flat=True)
+        )
+    return render(
+        request,
+        "changes.html",
+        {
+            "changes": _change_lines(partnership_ids, CHANGES_PAGE_LINES),
+            "shown": CHANGES_PAGE_LINES,
+        },
+    )
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:

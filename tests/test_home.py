@@ -317,3 +317,44 @@ def test_latest_changes_stay_short_and_administrators_get_a_link_to_every_change
     assert audit_url in response.text
     client.force_login(editor)
     assert audit_url not in client.get(reverse("home")).text
+
+
+def test_the_changes_page_lists_more_changes_than_the_home_page(client, viewer, priority):
+    for number in range(HOME_CHANGES_SHOWN + 5):
+        Action.objects.create(priority=priority, order=number + 1, text=f"Action number {number}")
+    client.force_login(viewer)
+    home = client.get(reverse("home"))
+    assert reverse("changes") in home.text
+    response = client.get(reverse("changes"))
+    assert response.status_code == 200
+    assert len(response.context["changes"]) == HOME_CHANGES_SHOWN + 5
+    assert "Action number 0" in response.text
+
+
+def test_the_changes_page_leaves_out_other_partnerships(client, outsider, action):
+    client.force_login(outsider)
+    response = client.get(reverse("changes"))
+    assert list(response.context["changes"]) == []
+    assert action.text not in response.text
+
+
+def test_the_changes_page_sends_visitors_to_sign_in(client):
+    response = client.get(reverse("changes"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_changes_page_refuses_post(client, viewer):
+    client.force_login(viewer)
+    assert client.post(reverse("changes")).status_code == 405
+
+
+def test_the_changes_page_query_count_does_not_grow_with_changes(
+    client, viewer, priority, django_assert_max_num_queries
+):
+    for number in range(40):
+        Action.objects.create(priority=priority, order=number + 1, text=f"Action {number}")
+    client.force_login(viewer)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("changes"))
+    assert len(response.context["changes"]) == 40
