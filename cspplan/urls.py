@@ -12,6 +12,7 @@ admin.site.index_title = "Partnerships, plans and indicators"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("changes/", views.changes, name="changes"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.password_reset, name="password_reset"),

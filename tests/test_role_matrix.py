@@ -167,6 +167,9 @@ def _admin_move(world: World) -> dict:
 CASES = [
     # Public pages
     Case("home", "get", lambda w: reverse("home"), everyone(OK)),
+    Case(
+        "latest changes", "get", lambda w: reverse("changes"), {**everyone(OK), "anonymous": LOGIN}
+    ),
     Case("sign in", "get", lambda w: reverse("login"), everyone(OK)),
     Case("password reset", "get", lambda w: reverse("password_reset"), everyone(OK)),
     Case("plans index", "get", lambda w: reverse("plans:index"), everyone(OK)),
@@ -455,6 +458,7 @@ COVERED_ELSEWHERE = {
 }
 MATRIX_ROUTES = {
     "home",
+    "changes",
     "login",
     "password_reset",
     "plans:index",

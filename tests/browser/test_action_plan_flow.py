@@ -67,7 +67,9 @@ def choose_suggestion(page: Page, field: str, typed: str, suggestion: str) -> No
 def run_flow(page: Page, base_url: str, check, with_javascript: bool) -> None:
     sign_in(page, base_url)
     check()
-    page.get_by_role("link", name="Partnership Plan 2010/11").click()
+    page.get_by_role("link", name="Partnership Plan 2010/11", exact=True).click()
+    check()
+    page.get_by_role("link", name="Action plans and progress").click()
     check()
     page.get_by_role("link", name="Anti-Social Behaviour and Criminal Damage").first.click()
     check()
