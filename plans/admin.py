@@ -279,7 +279,7 @@ class PermissionGroupAdmin(SafeInputAdmin, AuthGroupAdmin):
     """Django's permission groups, whose names refuse control characters like every field."""
 
 
-class SectionAdminForm(forms.ModelForm):
+class SectionAdminForm(RefuseControlCharacters, forms.ModelForm):
     """The body is written in the rich-text editor and sanitised to one allow-list on save."""
 
     class Meta:
