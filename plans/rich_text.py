@@ -14,7 +14,16 @@ from html.parser import HTMLParser
 from typing import Any
 
 import nh3
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.forms import Media, Script, Widget
 from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import (
+    AdminProseEditorWidget,
+    ProseEditorWidget,
+    prose_editor_admin_media,
+    prose_editor_base_media,
+    prose_editor_js,
+)
 
 # The tags a body keeps. Headings stop at h4: pasted h1 becomes h2 and h5/h6 become h4 (below).
 RICH_TEXT_TAGS = frozenset(
@@ -151,6 +160,38 @@ def clean_rich_text(value: str) -> str:
     return sanitise(value)
 
 
+class _EditorScripts:
+    """Mixin for the editor's widgets: the editor is started by the project's own module
+    (static/js/rich-text-editor.js), which keeps every style in static files, as the
+    Content-Security-Policy requires, where the package's preset lets Tiptap inject one."""
+
+    preset: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.preset = "cspplan"
+
+    @property
+    def media(self) -> Media:
+        return self.base_media + Media(  # type: ignore[attr-defined]
+            css={"all": ["css/rich-text-editor.css"]},
+            js=[prose_editor_js, Script("js/rich-text-editor.js", type="module")],
+        )
+
+
+class RichTextWidget(_EditorScripts, ProseEditorWidget):
+    base_media = prose_editor_base_media
+
+
+class AdminRichTextWidget(_EditorScripts, AdminProseEditorWidget):
+    base_media = prose_editor_admin_media
+
+
+def _is_admin_widget(widget: type[Widget] | Widget | None) -> bool:
+    widget_class = widget if isinstance(widget, type) else type(widget)
+    return issubclass(widget_class, AdminTextareaWidget)
+
+
 class RichTextFormField(ProseEditorFormField):
     """The editor in the browser (a plain textarea without JavaScript), sanitised on save.
 
@@ -161,7 +202,10 @@ class RichTextFormField(ProseEditorFormField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("extensions", EDITOR_EXTENSIONS)
         kwargs.setdefault("sanitize", clean_rich_text)
+        kwargs.setdefault("preset", "cspplan")
         kwargs["help_text"] = kwargs.get("help_text") or RICH_TEXT_HELP
+        admin = _is_admin_widget(kwargs.get("widget"))
+        kwargs["widget"] = AdminRichTextWidget if admin else RichTextWidget
         super().__init__(**kwargs)
 
 

@@ -267,11 +267,11 @@ def test_the_admin_shows_the_editor_and_its_scripts_carry_the_pages_nonce(
     client.force_login(superuser)
     response = client.get(reverse("admin:plans_section_change", args=[section.pk]))
     content = response.content.decode()
-    assert "data-django-prose-editor-configurable" in content
+    assert "data-django-prose-editor-cspplan" in content
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
     importmap = re.search(r'<script[^>]*type="importmap"[^>]*>', content)[0]
     assert f'nonce="{nonce}"' in importmap
-    editor_script = re.search(r"<script[^>]*django_prose_editor/configurable[^>]*>", content)[0]
+    editor_script = re.search(r"<script[^>]*js/rich-text-editor.js[^>]*>", content)[0]
     assert f'nonce="{nonce}"' in editor_script
 
 

@@ -1,0 +1,86 @@
+"""The rich-text editor in the admin, in Chromium: it loads under the Content-Security-Policy,
+takes a paste from Word, and what is saved shows on the plan's page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+from plans.models import Section
+from tests.conftest import PASSWORD
+from tests.test_rich_text import WORD_FRAGMENT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASTE = """(html) => {
+  const editor = document.querySelector(".ProseMirror[contenteditable=true]");
+  editor.focus();
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", "pasted");
+  editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                    cancelable: true}));
+}"""
+
+
+@pytest.fixture
+def watched(browser: Browser):
+    """A page whose console reports of refused content, and script errors, are kept."""
+    context = browser.new_context()
+    page = context.new_page()
+    reports: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            reports.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: reports.append(f"{page.url}: {error}"))
+    yield page, reports
+    context.close()
+
+
+def _sign_in_to_the_admin(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{base_url}/admin/")
+
+
+def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
+    watched, live_server, superuser, plan
+):
+    page, reports = watched
+    section = plan.sections.create(order=1, title="Foreword", body="<p>Old text.</p>")
+
+    _sign_in_to_the_admin(page, live_server.url, superuser.username)
+    page.goto(f"{live_server.url}/admin/plans/section/{section.pk}/change/")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    expect(editor).to_be_visible()
+    expect(editor).to_contain_text("Old text.")
+    assert reports == [], "\n".join(reports)
+    # The toolbar offers the table and heading tools configured on the server.
+    expect(page.locator(".prose-menubar")).to_be_visible()
+
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.evaluate(PASTE, WORD_FRAGMENT)
+    expect(editor.locator("h2")).to_have_text("Tackling anti-social behaviour")
+    expect(editor.locator("td").first).to_contain_text("Crime type")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    section.refresh_from_db()
+    assert "mso" not in section.body and "style" not in section.body
+    page.goto(f"{live_server.url}{plan.get_absolute_url()}")
+    prose = page.locator(f"#section-{section.pk} .plan-prose")
+    expect(prose.locator("h2")).to_have_text("Tackling anti-social behaviour")
+    expect(prose.locator("ul > li").first).to_contain_text("Reduce repeat victimisation")
+    expect(prose.locator("ol > li")).to_have_text(["Agree the plan", "Publish it"])
+    expect(prose.locator("table td").first).to_have_text("Crime type")
+    expect(prose.locator("table")).to_contain_text("1,204")
+    assert Section.objects.get(pk=section.pk).body == section.body
+
+    assert reports == []
