@@ -3,10 +3,12 @@ takes a paste from Word, and what is saved shows on the plan's page."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from pypdf import PdfReader
 
-from plans.models import Section
 from tests.conftest import PASSWORD
 from tests.test_rich_text import WORD_FRAGMENT
 
@@ -81,6 +83,26 @@ def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
     expect(prose.locator("ol > li")).to_have_text(["Agree the plan", "Publish it"])
     expect(prose.locator("table td").first).to_have_text("Crime type")
     expect(prose.locator("table")).to_contain_text("1,204")
-    assert Section.objects.get(pk=section.pk).body == section.body
+    pdf = page.request.get(f"{live_server.url}{plan.get_absolute_url()}pdf/")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    for words in ("Tackling anti-social behaviour", "Young people first", "Criminal damage"):
+        assert words in text
+
+    assert reports == []
+
+
+def test_the_editor_starts_in_the_plans_section_rows_without_a_policy_report(
+    watched, live_server, superuser, plan
+):
+    page, reports = watched
+    plan.sections.create(order=1, title="Foreword", body="<p>First section.</p>")
+    plan.sections.create(order=2, title="Contact", body="<p>Second section.</p>")
+
+    _sign_in_to_the_admin(page, live_server.url, superuser.username)
+    page.goto(f"{live_server.url}/admin/plans/plan/{plan.pk}/change/")
+    editors = page.locator(".ProseMirror[contenteditable=true]")
+    expect(editors).to_have_count(2)
+    expect(editors.nth(1)).to_contain_text("Second section.")
 
     assert reports == []
