@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions
 from pypdf import PdfReader
@@ -273,6 +274,28 @@ def test_the_admin_shows_the_editor_and_its_scripts_carry_the_pages_nonce(
     assert f'nonce="{nonce}"' in importmap
     editor_script = re.search(r"<script[^>]*js/rich-text-editor.js[^>]*>", content)[0]
     assert f'nonce="{nonce}"' in editor_script
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_body_is_a_plain_textarea_that_says_how_to_type_lists(
+    client, superuser, section
+):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:plans_section_change", args=[section.pk]))
+    content = response.content.decode()
+    textarea = re.search(r"<textarea [^>]*name=\"body\"[^>]*>([^<]*)</textarea>", content)
+    assert textarea[1].strip() == "&lt;p&gt;Old text.&lt;/p&gt;"
+    assert 'start list lines with "- " or "1."' in content
+
+
+def test_the_editors_base_styles_are_served_as_a_static_file():
+    """Tiptap's base style sheet, which it would inject inline, is in css/rich-text-editor.css:
+    an upgrade that changes it fails here rather than losing the editor's layout."""
+    editor_js = Path(
+        finders.find("django_prose_editor/editor.js")  # type: ignore[arg-type]
+    ).read_text()
+    injected = re.search(r"=`(\.ProseMirror \{.*?)`", editor_js, re.DOTALL)[1]
+    assert injected in Path(finders.find("css/rich-text-editor.css")).read_text()  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db
