@@ -92,6 +92,16 @@ function createEditor(textarea) {
     if (extension) extensions.push(typeof options === "object" ? extension.configure(options) : extension);
   }
   const disabled = textarea.hasAttribute("disabled");
+  // The editable area takes the textarea's label and help, so it is announced by name.
+  const attributes = { "aria-multiline": "true" };
+  const label = textarea.id && document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`);
+  if (label) {
+    label.id ||= `${textarea.id}_label`;
+    attributes["aria-labelledby"] = label.id;
+  }
+  if (textarea.hasAttribute("aria-describedby")) {
+    attributes["aria-describedby"] = textarea.getAttribute("aria-describedby");
+  }
   const wrapper = document.createElement("div");
   wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
   textarea.before(wrapper);
@@ -102,7 +112,7 @@ function createEditor(textarea) {
     extensions,
     content: textarea.value,
     injectCSS: false,
-    editorProps: { transformPastedHTML: cleanPaste },
+    editorProps: { attributes, transformPastedHTML: cleanPaste },
     onUpdate({ editor }) {
       const html = editor.getHTML();
       // An empty editor holds one empty paragraph; the field is then empty.

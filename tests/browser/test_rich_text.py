@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pypdf import PdfReader
 
+from tests.browser.conftest import AXE
 from tests.conftest import PASSWORD
 from tests.test_rich_text import WORD_FRAGMENT
 
@@ -42,6 +43,19 @@ def watched(browser: Browser):
     context.close()
 
 
+def _serious_axe_violations(page: Page, selector: str) -> list[dict]:
+    """axe-core's serious and critical findings within the selector, evaluated through the
+    debugging protocol (a <script> tag would be an inline script, which the policy refuses)."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async (selector) => (await axe.run(selector)).violations.map(
+            v => ({id: v.id, impact: v.impact, help: v.help,
+                   targets: v.nodes.map(n => n.target.join(" ")).slice(0, 3)}))""",
+        selector,
+    )
+    return [v for v in violations if v["impact"] in {"serious", "critical"}]
+
+
 def _sign_in_to_the_admin(page: Page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/admin/login/")
     page.get_by_label("Username").fill(username)
@@ -64,6 +78,7 @@ def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
     assert reports == [], "\n".join(reports)
     # The toolbar offers the table and heading tools configured on the server.
     expect(page.locator(".prose-menubar")).to_be_visible()
+    assert _serious_axe_violations(page, ".prose-editor") == []
 
     editor.click()
     page.keyboard.press("Control+A")
