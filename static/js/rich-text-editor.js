@@ -1,7 +1,10 @@
 // Starts the rich-text editor (django-prose-editor's Tiptap) on each textarea marked
-// data-django-prose-editor-cspplan, as the package's "configurable" preset does, with one
-// difference: Tiptap is told not to inject its base style sheet as an inline <style>, which the
-// Content-Security-Policy (style-src 'self') refuses; css/rich-text-editor.css holds those rules.
+// data-django-prose-editor-cspplan, as the package's "configurable" preset does, except that:
+// - Tiptap does not inject its base style sheet as an inline <style>, which the
+//   Content-Security-Policy (style-src 'self') refuses; css/rich-text-editor.css holds its rules;
+// - pasted HTML loses its styles before the page parses it, and Word's lists become lists;
+// - the editable area is named by the field's label.
+// Whatever it sends, the server sanitises again (plans/rich_text.py).
 import * as prose from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-cspplan";

@@ -121,3 +121,26 @@ def test_the_editor_starts_in_the_plans_section_rows_without_a_policy_report(
     expect(editors.nth(1)).to_contain_text("Second section.")
 
     assert reports == []
+
+
+def test_without_javascript_typed_paragraphs_and_lists_show_on_the_plans_page(
+    browser: Browser, live_server, superuser, plan
+):
+    section = plan.sections.create(order=1, title="Foreword", body="")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+
+    _sign_in_to_the_admin(page, live_server.url, superuser.username)
+    page.goto(f"{live_server.url}/admin/plans/section/{section.pk}/change/")
+    page.get_by_label("Body").fill(
+        "We will work together.\n\n- Fewer burglaries\n- Safer roads\n\n1. Agree\n2. Publish"
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    page.goto(f"{live_server.url}{plan.get_absolute_url()}")
+    prose = page.locator(f"#section-{section.pk} .plan-prose")
+    expect(prose.locator("p")).to_have_text(["We will work together."])
+    expect(prose.locator("ul > li")).to_have_text(["Fewer burglaries", "Safer roads"])
+    expect(prose.locator("ol > li")).to_have_text(["Agree", "Publish"])
+    context.close()
