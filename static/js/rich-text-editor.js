@@ -21,7 +21,21 @@ const Heading = prose.Heading.extend({
     ];
   },
 });
-const EXTENSIONS = { ...prose, Heading };
+// Header cells keep their scope (a row's or a column's header), which the reference plans'
+// tables use and Tiptap's table would otherwise drop when the text is edited.
+const TableHeader = prose.TableHeader.extend({
+  addAttributes() {
+    return {
+      ...(this.parent?.() || {}),
+      scope: {
+        default: null,
+        parseHTML: (element) => element.getAttribute("scope"),
+        renderHTML: (attributes) => (attributes.scope ? { scope: attributes.scope } : {}),
+      },
+    };
+  },
+});
+const EXTENSIONS = { ...prose, Heading, TableHeader };
 
 // Pasted HTML is parsed in this page, where the policy refuses (and reports) every style
 // attribute and style sheet. None would be kept, so they go before parsing; the two Word uses

@@ -144,3 +144,30 @@ def test_without_javascript_typed_paragraphs_and_lists_show_on_the_plans_page(
     expect(prose.locator("ul > li")).to_have_text(["Fewer burglaries", "Safer roads"])
     expect(prose.locator("ol > li")).to_have_text(["Agree", "Publish"])
     context.close()
+
+
+def test_an_edited_section_keeps_its_tables_header_scopes(watched, live_server, superuser, plan):
+    page, reports = watched
+    section = plan.sections.create(
+        order=1,
+        title="Figures",
+        body=(
+            '<p>Recorded crime</p><table><thead><tr><th scope="col">Crime</th>'
+            '<th scope="col">2008</th></tr></thead><tbody><tr><th scope="row">Burglary</th>'
+            "<td>312</td></tr></tbody></table>"
+        ),
+    )
+
+    _sign_in_to_the_admin(page, live_server.url, superuser.username)
+    page.goto(f"{live_server.url}/admin/plans/section/{section.pk}/change/")
+    page.locator(".ProseMirror[contenteditable=true] p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" in 2008")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    section.refresh_from_db()
+    assert "<p>Recorded crime in 2008</p>" in section.body
+    assert section.body.count('scope="col"') == 2
+    assert '<th scope="row"><p>Burglary</p></th>' in section.body
+    assert reports == []
