@@ -98,6 +98,7 @@ def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
     expect(prose.locator("ol > li")).to_have_text(["Agree the plan", "Publish it"])
     expect(prose.locator("table td").first).to_have_text("Crime type")
     expect(prose.locator("table")).to_contain_text("1,204")
+    assert _serious_axe_violations(page, f"#section-{section.pk}") == []
     pdf = page.request.get(f"{live_server.url}{plan.get_absolute_url()}pdf/")
     assert pdf.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
