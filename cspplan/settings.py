@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "django_prose_editor",
     # After django_tasks_db: cspplan/admin.py takes its queued tasks out of the admin.
     "cspplan",
     "indicators",

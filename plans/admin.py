@@ -47,6 +47,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from plans.rich_text import RichTextFormField
 from priorities.admin import HistoryAdmin, PriorityAdminForm
 from priorities.models import Action, Priority
 
@@ -278,8 +279,21 @@ class PermissionGroupAdmin(SafeInputAdmin, AuthGroupAdmin):
     """Django's permission groups, whose names refuse control characters like every field."""
 
 
+class SectionAdminForm(RefuseControlCharacters, forms.ModelForm):
+    """The body is written in the rich-text editor and sanitised to one allow-list on save."""
+
+    class Meta:
+        model = Section
+        fields = [
+            "plan", "order", "kind", "placement", "title", "body",
+            "signatory_name", "signatory_role",
+        ]  # fmt: skip
+        field_classes = {"body": RichTextFormField}
+
+
 class SectionInline(SafeInputAdmin, admin.StackedInline):
     model = Section
+    form = SectionAdminForm
     extra = 0
     classes = ["collapse"]
     fields = [
@@ -456,6 +470,7 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(HistoryAdmin):
+    form = SectionAdminForm
     list_display = ["title", "plan", "order", "kind", "placement"]
     list_filter = ["plan__partnership", "plan", "kind", "placement"]
     list_select_related = ["plan"]

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 
-import nh3
 from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.safestring import SafeString, mark_safe
@@ -21,29 +20,10 @@ from indicators.targets import TargetRow, measure_years, target_rows
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
 from plans.models import GlossaryTerm, Group, Plan, Section
+from plans.rich_text import sanitise
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
-SECTION_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "em", "a", "h3", "h4",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-}  # fmt: skip
-SECTION_ATTRIBUTES = {
-    "a": {"href"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
-}
 PUBLIC_STATUSES = {Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED}
-
-
-def sanitise(html: str) -> str:
-    """Section bodies are typed by officers and pasted from Word: keep structure, drop the rest."""
-    return nh3.clean(
-        html,
-        tags=SECTION_TAGS,
-        attributes=SECTION_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 def links(targets: Iterable[tuple[str, str]], separator: str = ", ") -> SafeString:
