@@ -46,6 +46,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from plans.plan_deletion import PlanDeletionRefused, plan_delete
 from priorities.models import (
     REVIEW_DUE_SOON_DAYS,
     Action,
@@ -56,6 +57,7 @@ from priorities.models import (
     ReviewComment,
     ReviewReminder,
 )
+from tests.plan_builders import full_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -1114,3 +1116,144 @@ def test_deleting_an_aim_on_its_prioritys_page_records_the_unlinking_of_its_acti
     record = Action.history.filter(id=action.pk).latest()
     assert (record.aim_id, record.history_user) == (None, superuser)
     assert Aim.history.get(id=aim.pk, history_type="-").history_user == superuser
+
+
+# Deleting a plan
+
+
+@pytest.fixture
+def filled_draft(plan, action, superuser, national_indicators):
+    """A draft with one of everything, once sent for review and back, with comments."""
+    full_plan(plan, national_indicators)
+    ProgressUpdate.objects.create(
+        action=action,
+        reported_on=datetime.date(2010, 7, 1),
+        rag=Action.Rag.GREEN,
+        note="Mediation service commissioned.",
+        author=superuser,
+    )
+    Aim.objects.create(priority=action.priority, order=2, title="Fewer disputes")
+    for from_status, to_status in [("draft", "in_review"), ("in_review", "draft")]:
+        PlanTransition.objects.create(
+            plan=plan, from_status=from_status, to_status=to_status, user=superuser
+        )
+    comment = ReviewComment.objects.create(
+        plan=plan, action=action, author=superuser, body="Who funds it?"
+    )
+    ReviewComment.objects.create(
+        plan=plan, action=action, parent=comment, author=superuser, body="ABG."
+    )
+    return plan
+
+
+PLAN_PARTS = [Section, RelatedStrategy, BudgetLine, Priority, Aim, Action, ActionLeadPartner]
+PLAN_PARTS += [ProgressUpdate, LocalTargetMeasure, LocalTarget, LocalTargetValue]
+
+
+def test_support_officer_deletes_a_draft_plan_with_everything_in_it(
+    support, superuser, filled_draft, partnership
+):
+    action = Action.objects.get(priority__plan=filled_draft)
+
+    page = support.get(_url(Plan, "delete", filled_draft.pk))
+    response = support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"}, follow=True)
+
+    assert page.status_code == 200
+    assert not page.context["perms_lacking"] and not page.context["protected"]
+    assert action.text in page.content.decode()
+    assert response.status_code == 200
+    assert not Plan.objects.filter(pk=filled_draft.pk).exists()
+    for model in PLAN_PARTS:
+        assert not model.objects.exists(), model
+    assert not ReviewComment.objects.exists() and not PlanTransition.objects.exists()
+    # The partnership's own things stay.
+    assert partnership.glossary_terms.count() == 2
+    assert Group.objects.filter(partnership=partnership).exists()
+
+
+def test_deleting_a_draft_plan_leaves_a_signed_history_record_of_each_part(
+    support, superuser, filled_draft
+):
+    support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"})
+
+    for model in [Plan, *PLAN_PARTS]:
+        deleted = model.history.filter(history_type="-")
+        assert deleted.exists(), model
+        assert set(deleted.values_list("history_user", flat=True)) == {superuser.pk}, model
+
+
+@pytest.mark.parametrize(
+    "status", [Plan.Status.IN_REVIEW, Plan.Status.APPROVED, Plan.Status.PUBLISHED]
+)
+def test_deleting_a_plan_that_is_not_a_draft_is_refused_saying_what_to_do(
+    support, filled_draft, status
+):
+    Plan.objects.filter(pk=filled_draft.pk).update(status=status)
+
+    response = support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"}, follow=True)
+
+    assert Plan.objects.filter(pk=filled_draft.pk).exists()
+    assert Action.objects.filter(priority__plan=filled_draft).exists()
+    message = _messages(response)[0]
+    assert "only plans in draft that were never published can be deleted" in message
+    instead = "start next year's plan" if status == Plan.Status.PUBLISHED else "back to draft"
+    assert instead in message
+
+
+def test_a_draft_plan_that_was_once_published_is_kept(support, one_of_each, plan):
+    response = support.post(_url(Plan, "delete", plan.pk), {"post": "yes"}, follow=True)
+
+    assert Plan.objects.filter(pk=plan.pk).exists()
+    assert "cannot be deleted" in _messages(response)[0]
+
+
+def test_the_plan_delete_service_refuses_a_published_plan(filled_draft, superuser):
+    Plan.objects.filter(pk=filled_draft.pk).update(status=Plan.Status.PUBLISHED)
+
+    with pytest.raises(PlanDeletionRefused, match="cannot be deleted"):
+        plan_delete(plan=filled_draft, user=superuser)
+
+    assert Action.objects.filter(priority__plan=filled_draft).exists()
+
+
+def test_draft_plans_are_deleted_in_bulk(support, filled_draft, partnership):
+    second = Plan.objects.create(
+        partnership=partnership, title="Second", slug="2011-12", start_year=2011, end_year=2012
+    )
+
+    confirm = support.post(
+        _url(Plan, "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [filled_draft.pk, second.pk]},
+    )
+    response = support.post(
+        _url(Plan, "changelist"),
+        {
+            "action": "delete_selected",
+            ACTION_CHECKBOX_NAME: [filled_draft.pk, second.pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+    assert confirm.status_code == 200 and not confirm.context["perms_lacking"]
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    assert not Action.objects.exists()
+
+
+def test_deleting_plans_in_bulk_is_refused_when_any_is_published(
+    support, filled_draft, partnership
+):
+    published = Plan.objects.create(
+        partnership=partnership,
+        title="Old",
+        slug="2009-10",
+        start_year=2009,
+        end_year=2010,
+        status=Plan.Status.PUBLISHED,
+    )
+
+    response = _bulk_delete(support, Plan, filled_draft, published)
+
+    assert Plan.objects.count() == 2
+    assert any("cannot be deleted" in message for message in _messages(response))
