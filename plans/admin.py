@@ -11,11 +11,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects, get_deleted_objects
 from django.contrib.auth.admin import GroupAdmin as AuthGroupAdmin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -36,6 +38,7 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
+    HiddenComment,
     Invitation,
     Membership,
     Organisation,
@@ -43,12 +46,14 @@ from plans.models import (
     PartnershipOrganisation,
     Plan,
     PlanContentVersion,
+    PlanTransition,
     PublishedCopy,
     RelatedStrategy,
     Section,
 )
+from plans.plan_deletion import PlanDeletionRefused, plan_delete, plan_deletion_refusal
 from priorities.admin import HistoryAdmin, PriorityAdminForm
-from priorities.models import Action, Priority
+from priorities.models import Action, Priority, ReviewReminder
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
@@ -392,8 +397,12 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
         return start_year
 
 
+# Records plan_delete removes with the plan, which nobody may delete one by one.
+PLAN_RECORDS = [PlanContentVersion, PlanTransition, PublishedCopy, HiddenComment, ReviewReminder]
+
+
 @admin.register(Plan)
-class PlanAdmin(HistoryAdmin):
+class PlanAdmin(RefusesDeletionInUse, HistoryAdmin):
     form = PlanAdminForm
     list_display = ["title", "partnership", "period_label", "status", "updated_at"]
     list_filter = ["partnership", "status"]
@@ -430,6 +439,42 @@ class PlanAdmin(HistoryAdmin):
     @admin.display(description="period", ordering="start_year")
     def period_label(self, plan: Plan) -> str:
         return plan.period_label
+
+    def deletion_refusal(self, obj: Plan) -> str | None:
+        return plan_deletion_refusal(obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        """What plan_delete removes: the plan's own cascade plus its actions, which protect
+        their priorities from the database's cascade and so are listed on their own."""
+        plans = list(objs)
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(plans, request)
+        actions = list(Action.objects.filter(priority__plan__in=plans))
+        if actions:
+            more, more_counts, more_perms, _ = get_deleted_objects(
+                actions, request, self.admin_site
+            )
+            deleted = [*deleted, *more]
+            for name, count in more_counts.items():
+                counts[name] = counts.get(name, 0) + count
+            perms_needed |= more_perms
+            # Django lists the protected objects as text; ask which they are.
+            collector = NestedObjects(using=router.db_for_write(Plan))
+            collector.collect(plans)
+            if all(isinstance(obj, Action) for obj in collector.protected):
+                protected = []
+        records = {str(model._meta.verbose_name) for model in PLAN_RECORDS}
+        return deleted, counts, perms_needed - records, protected
+
+    def delete_model(self, request: HttpRequest, obj: Plan) -> None:
+        try:
+            plan_delete(plan=obj, user=request.user)
+        except PlanDeletionRefused as refusal:
+            raise PermissionDenied(refusal.message) from refusal
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        with transaction.atomic():
+            for plan in queryset:
+                self.delete_model(request, plan)
 
 
 @admin.register(PublishedCopy)
