@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -18,9 +18,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
+from indicators.models import Indicator
 from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
 from plans.models import Plan
-from priorities.admin_filters import ReviewDateFilter
+from priorities.admin_filters import IndicatorFilter, ReviewDateFilter
 from priorities.models import (
     Action,
     ActionLeadPartner,
@@ -384,6 +385,7 @@ class ActionAdmin(HistoryAdmin):
         "priority__plan__partnership",
         "priority__plan",
         "priority__task_group",
+        IndicatorFilter,
     ]
     list_select_related = ["priority__plan__partnership"]
     search_fields = [
@@ -412,6 +414,19 @@ class ActionAdmin(HistoryAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("lead_partners", queryset=lead_partners))
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Action], search_term: str
+    ) -> tuple[QuerySet[Action], bool]:
+        """The words as Django searches them, or a linked indicator's code however it is
+        spaced or cased: "NI 17", "NI17" and "ni17" find the same actions."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        by_code = Action.indicators.through.objects.filter(
+            indicator__in=Indicator.objects.lookup(search_term)
+        ).values("action_id")
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_code)), False
 
     @admin.display(description="action", ordering="text")
     def action_text(self, action: Action) -> str:

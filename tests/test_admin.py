@@ -1257,3 +1257,56 @@ def test_deleting_plans_in_bulk_is_refused_when_any_is_published(
 
     assert Plan.objects.count() == 2
     assert any("cannot be deleted" in message for message in _messages(response))
+
+
+# Finding actions by their indicators
+
+
+@pytest.mark.parametrize("term", ["NI 17", "NI17", "ni17", "ni 17"])
+def test_action_search_finds_an_action_by_its_indicator_code_however_typed(
+    support, action, priority, term
+):
+    Action.objects.create(priority=priority, order=2, text="Another action, with no indicator.")
+
+    response = support.get(_url(Action, "changelist"), {"q": term})
+
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_action_search_still_finds_words_of_the_action(support, action, priority):
+    Action.objects.create(priority=priority, order=2, text="Run the summer diversion scheme.")
+
+    response = support.get(_url(Action, "changelist"), {"q": "mediation"})
+
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_action_search_by_code_keeps_to_the_chosen_filters(support, action, priority):
+    response = support.get(_url(Action, "changelist"), {"q": "NI17", "status": "completed"})
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_indicator_filter_offers_linked_indicators_and_lists_their_actions(
+    support, action, priority, national_indicators
+):
+    other = Action.objects.create(priority=priority, order=2, text="Run the diversion scheme.")
+    ni_41 = national_indicators.indicators.get(code="NI 41")
+    other.indicators.set([ni_41])
+    ni_21 = national_indicators.indicators.get(code="NI 21")
+
+    offered = support.get(_url(Action, "changelist"))
+    response = support.get(_url(Action, "changelist"), {"indicator": ni_21.pk})
+
+    indicator_filter = next(
+        spec for spec in offered.context["cl"].filter_specs if spec.title == "linked indicator"
+    )
+    assert [title for _, title in indicator_filter.lookup_choices] == ["NI 17", "NI 21", "NI 41"]
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_indicator_filter_with_a_value_that_is_not_a_number_lists_nothing(support, action):
+    response = support.get(_url(Action, "changelist"), {"indicator": "x"})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
