@@ -31,7 +31,13 @@ from plans.admin_deletion import (
     group_deletion_refusal,
     user_deletion_refusal,
 )
-from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
+from plans.admin_workflow import (
+    MOVE_ACTIONS,
+    DraftPlanContentOnly,
+    DraftPlanContentOnlyInline,
+    PlanTransitionInline,
+    RecordReadOnly,
+)
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
@@ -283,7 +289,7 @@ class PermissionGroupAdmin(SafeInputAdmin, AuthGroupAdmin):
     """Django's permission groups, whose names refuse control characters like every field."""
 
 
-class SectionInline(SafeInputAdmin, admin.StackedInline):
+class SectionInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.StackedInline):
     model = Section
     extra = 0
     classes = ["collapse"]
@@ -295,13 +301,13 @@ class SectionInline(SafeInputAdmin, admin.StackedInline):
     ]
 
 
-class RelatedStrategyInline(SafeInputAdmin, admin.TabularInline):
+class RelatedStrategyInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(SafeInputAdmin, admin.TabularInline):
+class BudgetLineInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -320,7 +326,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(SafeInputAdmin, admin.TabularInline):
+class PriorityInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -341,7 +347,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(SafeInputAdmin, admin.TabularInline):
+class TargetMeasureInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure
@@ -402,7 +408,7 @@ PLAN_RECORDS = [PlanContentVersion, PlanTransition, PublishedCopy, HiddenComment
 
 
 @admin.register(Plan)
-class PlanAdmin(RefusesDeletionInUse, HistoryAdmin):
+class PlanAdmin(RefusesDeletionInUse, DraftPlanContentOnly, HistoryAdmin):
     form = PlanAdminForm
     list_display = ["title", "partnership", "period_label", "status", "updated_at"]
     list_filter = ["partnership", "status"]
@@ -439,6 +445,8 @@ class PlanAdmin(RefusesDeletionInUse, HistoryAdmin):
     @admin.display(description="period", ordering="start_year")
     def period_label(self, plan: Plan) -> str:
         return plan.period_label
+
+    plan_path = ""
 
     def deletion_refusal(self, obj: Plan) -> str | None:
         return plan_deletion_refusal(obj)
@@ -500,7 +508,7 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["title", "plan", "order", "kind", "placement"]
     list_filter = ["plan__partnership", "plan", "kind", "placement"]
     list_select_related = ["plan"]
@@ -513,7 +521,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(HistoryAdmin):
+class RelatedStrategyAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -531,7 +539,7 @@ class GlossaryTermAdmin(HistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(HistoryAdmin):
+class BudgetLineAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

@@ -20,6 +20,7 @@ from simple_history.models import is_historic
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import Indicator
 from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
+from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import Plan
 from priorities.admin_filters import IndicatorFilter, ReviewDateFilter
 from priorities.models import (
@@ -135,7 +136,8 @@ class AimInlineFormSet(BaseInlineFormSet):
             aim_delete(aim=obj, user=self.user)
 
 
-class AimInline(SafeInputAdmin, admin.TabularInline):
+class AimInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+    parent_plan_path = "plan"
     model = Aim
     formset = AimInlineFormSet
     extra = 0
@@ -179,9 +181,10 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(SafeInputAdmin, admin.TabularInline):
+class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
+    parent_plan_path = "plan"
     model = Action
     formset = ActionInlineFormSet
     extra = 0
@@ -191,7 +194,7 @@ class ActionInline(SafeInputAdmin, admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(RefusesDeletionInUse, HistoryAdmin):
+class PriorityAdmin(DraftPlanContentOnly, RefusesDeletionInUse, HistoryAdmin):
     form = PriorityAdminForm
     list_display = ["title", "plan", "order", "task_group", "is_cross_cutting", "action_count"]
     list_filter = [
@@ -247,7 +250,8 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(HistoryAdmin):
+class AimAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "priority.plan"
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
@@ -277,7 +281,8 @@ class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(SafeInputAdmin, admin.TabularInline):
+class LeadPartnerInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+    parent_plan_path = "priority.plan"
     model = ActionLeadPartner
     form = LeadPartnerForm
     extra = 0
@@ -367,7 +372,8 @@ class ActionAdminForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "priority.plan"
     form = ActionAdminForm
     list_display = [
         "action_text",
@@ -455,7 +461,8 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(HistoryAdmin):
+class ActionLeadPartnerAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "action.priority.plan"
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]

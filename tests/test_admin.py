@@ -1310,3 +1310,126 @@ def test_indicator_filter_with_a_value_that_is_not_a_number_lists_nothing(suppor
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
+
+
+# A plan that is not a draft is read-only in the admin
+
+PLAN_CONTENT = [
+    Plan,
+    Section,
+    Priority,
+    Aim,
+    Action,
+    ActionLeadPartner,
+    RelatedStrategy,
+    BudgetLine,
+    LocalTargetMeasure,
+    LocalTarget,
+    LocalTargetValue,
+]
+NOT_DRAFT = "only plans in draft can be changed"
+
+
+def _publish(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT, ids=_label)
+def test_content_of_a_published_plan_is_shown_read_only_saying_how_to_change_it(
+    support, one_of_each, plan, model
+):
+    _publish(plan)
+    obj = model._default_manager.first()
+
+    response = support.get(_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert 'name="_save"' not in response.content.decode()
+    message = _messages(response)[0]
+    assert NOT_DRAFT in message and "start next year's plan from its page" in message
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT, ids=_label)
+def test_saving_content_of_a_published_plan_is_refused_and_changes_nothing(
+    support, superuser, one_of_each, plan, model
+):
+    obj = model._default_manager.first()
+    data = _form_data(support.get(_url(model, "change", obj.pk)))
+    _publish(plan)
+    history = model.history.count()
+
+    response = support.post(_url(model, "change", obj.pk), data, follow=True)
+
+    assert response.redirect_chain[-1][0] == _url(model, "change", obj.pk)
+    assert NOT_DRAFT in _messages(response)[0]
+    assert model.history.count() == history
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT[1:], ids=_label)
+def test_deleting_content_of_a_published_plan_is_refused(support, one_of_each, plan, model):
+    obj = model._default_manager.first()
+    _publish(plan)
+
+    response = support.post(_url(model, "delete", obj.pk), {"post": "yes"}, follow=True)
+
+    assert model._default_manager.filter(pk=obj.pk).exists()
+    assert NOT_DRAFT in _messages(response)[0]
+
+
+def test_content_of_a_plan_in_review_says_to_send_it_back_to_draft(support, action, plan):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+
+    response = support.get(_url(Action, "change", action.pk))
+
+    assert "send it back to draft first" in _messages(response)[0]
+
+
+@pytest.mark.parametrize(
+    "model,parent",
+    [
+        (Section, lambda objs: {"plan": objs.plan.pk, "order": 9, "title": "New", "body": "x"}),
+        (
+            Action,
+            lambda objs: {"priority": objs.priority.pk, "order": 9, "text": "New", "version": 1},
+        ),
+        (Aim, lambda objs: {"priority": objs.priority.pk, "order": 9, "title": "New"}),
+        (BudgetLine, lambda objs: {"plan": objs.plan.pk, "order": 9, "project": "New"}),
+        (
+            ActionLeadPartner,
+            lambda objs: {"action": objs.action.pk, "order": 9, "kind": "other", "printed_as": "A"},
+        ),
+    ],
+    ids=lambda value: value._meta.label if hasattr(value, "_meta") else "",
+)
+def test_adding_content_to_a_published_plan_is_refused_beside_the_parent(
+    support, action, priority, plan, model, parent
+):
+    _publish(plan)
+    count = model.objects.count()
+    data = parent(SimpleNamespace(plan=plan, priority=priority, action=action))
+    field = next(iter(data))
+
+    response = support.post(_url(model, "add"), data)
+
+    assert response.status_code == 200
+    assert model.objects.count() == count
+    assert NOT_DRAFT in " ".join(response.context["adminform"].form.errors[field])
+
+
+def test_a_published_plans_content_can_still_be_listed_and_its_plan_moved(support, plan):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+
+    response = support.post(
+        _url(Plan, "changelist"),
+        {
+            "action": "move_in_review_to_approved",
+            ACTION_CHECKBOX_NAME: [plan.pk],
+            "apply": "yes",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED
