@@ -26,7 +26,7 @@ from indicators.models import (
 )
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import District
-from priorities.admin import HistoryAdmin
+from priorities.admin import HistoryAdmin, LabelledTabularInline
 
 
 @admin.register(IndicatorSet)
@@ -143,7 +143,7 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             form.add_error("district", "This measure already has a total row.")
 
 
-class LocalTargetInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class LocalTargetInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     parent_plan_path = "plan"
     model = LocalTarget
     formset = LocalTargetInlineFormSet
@@ -180,7 +180,7 @@ class LocalTargetValueInlineFormSet(BaseInlineFormSet):
             form.add_error("is_baseline", "Only one year of a row can be the baseline.")
 
 
-class LocalTargetValueInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class LocalTargetValueInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     parent_plan_path = "measure.plan"
     model = LocalTargetValue
     formset = LocalTargetValueInlineFormSet

@@ -58,13 +58,13 @@ from plans.models import (
     Section,
 )
 from plans.plan_deletion import PlanDeletionRefused, plan_delete, plan_deletion_refusal
-from priorities.admin import HistoryAdmin, PriorityAdminForm
+from priorities.admin import HistoryAdmin, LabelledTabularInline, PriorityAdminForm
 from priorities.models import Action, Priority, ReviewReminder
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
-class DistrictInline(SafeInputAdmin, admin.TabularInline):
+class DistrictInline(SafeInputAdmin, LabelledTabularInline):
     model = District
     extra = 0
     fields = ["order", "name"]
@@ -82,7 +82,7 @@ class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
         form.fields["organisation"].choices = self.organisation_choices
 
 
-class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
+class PartnershipOrganisationInline(SafeInputAdmin, LabelledTabularInline):
     model = PartnershipOrganisation
     formset = PartnershipOrganisationInlineFormSet
     extra = 0
@@ -92,7 +92,7 @@ class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "partnership")
 
 
-class GlossaryTermInline(SafeInputAdmin, admin.TabularInline):
+class GlossaryTermInline(SafeInputAdmin, LabelledTabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "meaning"]
@@ -255,7 +255,7 @@ class MembershipAdmin(HistoryAdmin):
         return ", ".join(group.display_name for group in membership.task_groups.all())
 
 
-class MembershipInline(SafeInputAdmin, admin.TabularInline):
+class MembershipInline(SafeInputAdmin, LabelledTabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -301,13 +301,13 @@ class SectionInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.StackedInl
     ]
 
 
-class RelatedStrategyInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class RelatedStrategyInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class BudgetLineInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -326,7 +326,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class PriorityInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -347,7 +347,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class TargetMeasureInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure

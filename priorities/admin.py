@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +15,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
@@ -52,6 +54,9 @@ class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
 
     change_list_template = "admin/change_list_with_deleted.html"
 
+    class Media:
+        js = ["js/admin-select2-labels.js"]
+
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
         deleted = path("deleted/", self.admin_site.admin_view(self.deleted_view), name=name)
@@ -89,6 +94,37 @@ class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
             "deletions": deletions,
         }
         return TemplateResponse(request, "admin/deleted_objects.html", context)
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A table of rows whose inputs are named only by the column heading, which screen readers
+    do not connect to them: each input carries its field's name as its aria-label."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            # Related fields wrap their <select> in a widget that adds the edit links.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", capfirst(str(field.label)))
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form: forms.Form, index: int | None) -> None:
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+        LabelledFormSet.__name__ = formset.__name__
+        return LabelledFormSet
+
+
+class IndicatorsAutocomplete(AutocompleteSelectMultiple):
+    """Select2's "clear all" cross sits inside the list of chosen indicators, where only the
+    list's items may be; each chosen indicator keeps its own remove cross."""
+
+    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
@@ -136,7 +172,7 @@ class AimInlineFormSet(BaseInlineFormSet):
             aim_delete(aim=obj, user=self.user)
 
 
-class AimInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class AimInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     parent_plan_path = "plan"
     model = Aim
     formset = AimInlineFormSet
@@ -181,7 +217,7 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
     parent_plan_path = "plan"
@@ -281,7 +317,7 @@ class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.TabularInline):
+class LeadPartnerInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     parent_plan_path = "priority.plan"
     model = ActionLeadPartner
     form = LeadPartnerForm
@@ -294,7 +330,7 @@ class LeadPartnerInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.Tabula
         return super().get_queryset(request).select_related("organisation", "group")
 
 
-class ProgressUpdateInline(SafeInputAdmin, admin.TabularInline):
+class ProgressUpdateInline(SafeInputAdmin, LabelledTabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["reported_on", "rag", "note", "author"]
@@ -412,6 +448,13 @@ class ActionAdmin(DraftPlanContentOnly, HistoryAdmin):
         ("Carried over", {"fields": ["carried_from"]}),
     ]
     inlines = [LeadPartnerInline, ProgressUpdateInline]
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "indicators":
+            kwargs["widget"] = IndicatorsAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Action]:
         lead_partners = ActionLeadPartner.objects.select_related("organisation", "group")
