@@ -26,7 +26,8 @@ from indicators.models import (
 )
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import District
-from priorities.admin import HistoryAdmin, LabelledTabularInline
+from priorities.admin import HistoryAdmin
+from priorities.admin_widgets import LabelledTabularInline
 
 
 @admin.register(IndicatorSet)

@@ -11,13 +11,11 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import NestedObjects, get_deleted_objects
 from django.contrib.auth.admin import GroupAdmin as AuthGroupAdmin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-from django.db import models, router, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -26,6 +24,7 @@ from django.utils.functional import cached_property
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import LocalTargetMeasure
 from plans.admin_deletion import (
+    DeletesDraftPlans,
     RefusesDeletionInUse,
     deactivate_people,
     group_deletion_refusal,
@@ -44,7 +43,6 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
-    HiddenComment,
     Invitation,
     Membership,
     Organisation,
@@ -52,14 +50,13 @@ from plans.models import (
     PartnershipOrganisation,
     Plan,
     PlanContentVersion,
-    PlanTransition,
     PublishedCopy,
     RelatedStrategy,
     Section,
 )
-from plans.plan_deletion import PlanDeletionRefused, plan_delete, plan_deletion_refusal
-from priorities.admin import HistoryAdmin, LabelledTabularInline, PriorityAdminForm
-from priorities.models import Action, Priority, ReviewReminder
+from priorities.admin import HistoryAdmin, PriorityAdminForm
+from priorities.admin_widgets import LabelledTabularInline
+from priorities.models import Action, Priority
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
@@ -403,12 +400,8 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
         return start_year
 
 
-# Records plan_delete removes with the plan, which nobody may delete one by one.
-PLAN_RECORDS = [PlanContentVersion, PlanTransition, PublishedCopy, HiddenComment, ReviewReminder]
-
-
 @admin.register(Plan)
-class PlanAdmin(RefusesDeletionInUse, DraftPlanContentOnly, HistoryAdmin):
+class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
     form = PlanAdminForm
     list_display = ["title", "partnership", "period_label", "status", "updated_at"]
     list_filter = ["partnership", "status"]
@@ -447,42 +440,6 @@ class PlanAdmin(RefusesDeletionInUse, DraftPlanContentOnly, HistoryAdmin):
         return plan.period_label
 
     plan_path = ""
-
-    def deletion_refusal(self, obj: Plan) -> str | None:
-        return plan_deletion_refusal(obj)
-
-    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
-        """What plan_delete removes: the plan's own cascade plus its actions, which protect
-        their priorities from the database's cascade and so are listed on their own."""
-        plans = list(objs)
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(plans, request)
-        actions = list(Action.objects.filter(priority__plan__in=plans))
-        if actions:
-            more, more_counts, more_perms, _ = get_deleted_objects(
-                actions, request, self.admin_site
-            )
-            deleted = [*deleted, *more]
-            for name, count in more_counts.items():
-                counts[name] = counts.get(name, 0) + count
-            perms_needed |= more_perms
-            # Django lists the protected objects as text; ask which they are.
-            collector = NestedObjects(using=router.db_for_write(Plan))
-            collector.collect(plans)
-            if all(isinstance(obj, Action) for obj in collector.protected):
-                protected = []
-        records = {str(model._meta.verbose_name) for model in PLAN_RECORDS}
-        return deleted, counts, perms_needed - records, protected
-
-    def delete_model(self, request: HttpRequest, obj: Plan) -> None:
-        try:
-            plan_delete(plan=obj, user=request.user)
-        except PlanDeletionRefused as refusal:
-            raise PermissionDenied(refusal.message) from refusal
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
-        with transaction.atomic():
-            for plan in queryset:
-                self.delete_model(request, plan)
 
 
 @admin.register(PublishedCopy)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -15,7 +14,6 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
@@ -25,6 +23,7 @@ from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import Plan
 from priorities.admin_filters import IndicatorFilter, ReviewDateFilter
+from priorities.admin_widgets import IndicatorsAutocomplete, LabelledTabularInline
 from priorities.models import (
     Action,
     ActionLeadPartner,
@@ -94,37 +93,6 @@ class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
             "deletions": deletions,
         }
         return TemplateResponse(request, "admin/deleted_objects.html", context)
-
-
-class LabelledTabularInline(admin.TabularInline):
-    """A table of rows whose inputs are named only by the column heading, which screen readers
-    do not connect to them: each input carries its field's name as its aria-label."""
-
-    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        for field in formset.form.base_fields.values():
-            # Related fields wrap their <select> in a widget that adds the edit links.
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", capfirst(str(field.label)))
-
-        class LabelledFormSet(formset):
-            def add_fields(self, form: forms.Form, index: int | None) -> None:
-                super().add_fields(form, index)
-                if "DELETE" in form.fields:
-                    form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
-
-        LabelledFormSet.__name__ = formset.__name__
-        return LabelledFormSet
-
-
-class IndicatorsAutocomplete(AutocompleteSelectMultiple):
-    """Select2's "clear all" cross sits inside the list of chosen indicators, where only the
-    list's items may be; each chosen indicator keeps its own remove cross."""
-
-    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["data-allow-clear"] = "false"
-        return attrs
 
 
 class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
