@@ -4,9 +4,11 @@ buttons do."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
@@ -108,6 +110,33 @@ class DraftPlanContentOnly:
             self.message_user(request, not_draft_message(plan), messages.ERROR)
             return HttpResponseRedirect(self._change_url(object_id))
         return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location=action_location)
+        if "delete_selected" in actions and self.plan_path:
+            delete_selected = actions["delete_selected"].func
+            lookup = self.plan_path.replace(".", "__")
+
+            def delete_selected_of_drafts(
+                modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+            ) -> HttpResponse | None:
+                """Django's bulk delete, refused when any selected object's plan is not a
+                draft, with the reason for each such plan."""
+                kept = Plan.objects.filter(pk__in=queryset.values(lookup)).exclude(
+                    status=Plan.Status.DRAFT
+                )
+                for plan in kept:
+                    modeladmin.message_user(request, not_draft_message(plan), messages.ERROR)
+                if kept:
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_of_drafts
+            )
+        return actions
 
     def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

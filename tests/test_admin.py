@@ -1433,3 +1433,18 @@ def test_a_published_plans_content_can_still_be_listed_and_its_plan_moved(suppor
     assert response.status_code == 200
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPROVED
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT[1:], ids=_label)
+def test_deleting_content_of_a_published_plan_in_bulk_is_refused(support, one_of_each, plan, model):
+    obj = model._default_manager.first()
+    _publish(plan)
+
+    response = support.post(
+        _url(model, "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [obj.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert model._default_manager.filter(pk=obj.pk).exists()
+    assert NOT_DRAFT in _messages(response)[0]
