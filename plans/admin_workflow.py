@@ -104,6 +104,14 @@ class DraftPlanContentOnly:
             request, object_id, form_url, extra_context
         )
 
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ) -> HttpResponse:
+        """Simple history saves a reverted version without asking for the change permission."""
+        return self._refused(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
     def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         plan = self._not_draft(self.get_object(request, unquote(object_id)))
         if plan is not None:

@@ -1448,3 +1448,20 @@ def test_deleting_content_of_a_published_plan_in_bulk_is_refused(support, one_of
 
     assert model._default_manager.filter(pk=obj.pk).exists()
     assert NOT_DRAFT in _messages(response)[0]
+
+
+@pytest.mark.parametrize("model", [Plan, Section, Action], ids=_label)
+def test_reverting_content_of_a_published_plan_to_an_earlier_version_is_refused(
+    support, one_of_each, plan, model
+):
+    obj = model._default_manager.first()
+    record = model.history.filter(id=obj.pk).earliest("history_date")
+    revert_url = _url(model, "simple_history", obj.pk, record.history_id)
+    data = _form_data(support.get(revert_url))
+    _publish(plan)
+    history = model.history.count()
+
+    response = support.post(revert_url, data, follow=True)
+
+    assert model.history.count() == history
+    assert NOT_DRAFT in " ".join(_messages(response))
