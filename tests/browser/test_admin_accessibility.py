@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from plans.models import Plan
 from priorities.models import Aim, ProgressUpdate
 from tests.browser.test_action_plan_flow import assert_accessible
 from tests.conftest import PASSWORD
@@ -47,5 +48,17 @@ def test_the_admin_forms_officers_use_have_no_serious_violations(
 
     page.goto(f"{live_server.url}/admin/{address}")
     expect(page.locator("#content form")).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_a_published_plans_action_shown_read_only_has_no_serious_violations(
+    page: Page, live_server, superuser, filled_action
+):
+    Plan.objects.filter(pk=filled_action.priority.plan_id).update(status=Plan.Status.PUBLISHED)
+    sign_in(page, live_server.url, superuser)
+
+    page.goto(f"{live_server.url}/admin/priorities/action/{filled_action.pk}/change/")
+    expect(page.get_by_text("only plans in draft can be changed")).to_be_visible()
 
     assert_accessible(page)
