@@ -1,6 +1,6 @@
-"""The workflow in the Django admin: moving plans as admin actions, and the records moves and
-reviews leave. Every move goes through plans.workflow.plan_move, exactly as the plan page's
-buttons do."""
+"""The workflow in the Django admin: moving plans as admin actions, the records moves and
+reviews leave, and a plan's content kept read-only once the plan leaves draft. Every move goes
+through plans.workflow.plan_move, exactly as the plan page's buttons do."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ class RecordReadOnly:
 
 def not_draft_message(plan: Plan) -> str:
     if plan.status in (Plan.Status.IN_REVIEW, Plan.Status.APPROVED):
-        instead = "To change it, send it back to draft first with the plan list's actions."
+        instead = (
+            "To change it, send it back to draft first, with the button on the plan's page "
+            "or an action on the list of plans."
+        )
     else:
         instead = "To change a published plan, start next year's plan from its page."
     return (
