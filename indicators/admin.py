@@ -24,8 +24,10 @@ from indicators.models import (
     LocalTargetValue,
     nfkc,
 )
+from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import District
 from priorities.admin import HistoryAdmin
+from priorities.admin_widgets import LabelledTabularInline
 
 
 @admin.register(IndicatorSet)
@@ -142,7 +144,8 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             form.add_error("district", "This measure already has a total row.")
 
 
-class LocalTargetInline(SafeInputAdmin, admin.TabularInline):
+class LocalTargetInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
+    parent_plan_path = "plan"
     model = LocalTarget
     formset = LocalTargetInlineFormSet
     extra = 0
@@ -154,7 +157,7 @@ class LocalTargetInline(SafeInputAdmin, admin.TabularInline):
 
 
 @admin.register(LocalTargetMeasure)
-class LocalTargetMeasureAdmin(HistoryAdmin):
+class LocalTargetMeasureAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["name", "plan", "order", "indicator", "unit", "lower_is_better"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan", "indicator"]
@@ -178,7 +181,8 @@ class LocalTargetValueInlineFormSet(BaseInlineFormSet):
             form.add_error("is_baseline", "Only one year of a row can be the baseline.")
 
 
-class LocalTargetValueInline(SafeInputAdmin, admin.TabularInline):
+class LocalTargetValueInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
+    parent_plan_path = "measure.plan"
     model = LocalTargetValue
     formset = LocalTargetValueInlineFormSet
     extra = 0
@@ -186,7 +190,8 @@ class LocalTargetValueInline(SafeInputAdmin, admin.TabularInline):
 
 
 @admin.register(LocalTarget)
-class LocalTargetAdmin(HistoryAdmin):
+class LocalTargetAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "measure.plan"
     list_display = ["__str__", "measure", "area_name", "order"]
     list_filter = ["measure__plan__partnership", "measure__plan"]
     list_select_related = ["measure", "district"]
@@ -200,7 +205,8 @@ class LocalTargetAdmin(HistoryAdmin):
 
 
 @admin.register(LocalTargetValue)
-class LocalTargetValueAdmin(HistoryAdmin):
+class LocalTargetValueAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "target.measure.plan"
     list_display = ["__str__", "year", "value", "is_baseline"]
     list_filter = ["is_baseline", "target__measure__plan"]
     list_select_related = ["target__measure", "target__district"]

@@ -24,12 +24,19 @@ from django.utils.functional import cached_property
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import LocalTargetMeasure
 from plans.admin_deletion import (
+    DeletesDraftPlans,
     RefusesDeletionInUse,
     deactivate_people,
     group_deletion_refusal,
     user_deletion_refusal,
 )
-from plans.admin_workflow import MOVE_ACTIONS, PlanTransitionInline, RecordReadOnly
+from plans.admin_workflow import (
+    MOVE_ACTIONS,
+    DraftPlanContentOnly,
+    DraftPlanContentOnlyInline,
+    PlanTransitionInline,
+    RecordReadOnly,
+)
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
@@ -49,12 +56,13 @@ from plans.models import (
 )
 from plans.rich_text import RichTextFormField
 from priorities.admin import HistoryAdmin, PriorityAdminForm
+from priorities.admin_widgets import LabelledTabularInline
 from priorities.models import Action, Priority
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
-class DistrictInline(SafeInputAdmin, admin.TabularInline):
+class DistrictInline(SafeInputAdmin, LabelledTabularInline):
     model = District
     extra = 0
     fields = ["order", "name"]
@@ -72,7 +80,7 @@ class PartnershipOrganisationInlineFormSet(BaseInlineFormSet):
         form.fields["organisation"].choices = self.organisation_choices
 
 
-class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
+class PartnershipOrganisationInline(SafeInputAdmin, LabelledTabularInline):
     model = PartnershipOrganisation
     formset = PartnershipOrganisationInlineFormSet
     extra = 0
@@ -82,7 +90,7 @@ class PartnershipOrganisationInline(SafeInputAdmin, admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "partnership")
 
 
-class GlossaryTermInline(SafeInputAdmin, admin.TabularInline):
+class GlossaryTermInline(SafeInputAdmin, LabelledTabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "meaning"]
@@ -245,7 +253,7 @@ class MembershipAdmin(HistoryAdmin):
         return ", ".join(group.display_name for group in membership.task_groups.all())
 
 
-class MembershipInline(SafeInputAdmin, admin.TabularInline):
+class MembershipInline(SafeInputAdmin, LabelledTabularInline):
     model = Membership
     form = MembershipForm
     extra = 0
@@ -291,7 +299,7 @@ class SectionAdminForm(RefuseControlCharacters, forms.ModelForm):
         field_classes = {"body": RichTextFormField}
 
 
-class SectionInline(SafeInputAdmin, admin.StackedInline):
+class SectionInline(DraftPlanContentOnlyInline, SafeInputAdmin, admin.StackedInline):
     model = Section
     form = SectionAdminForm
     extra = 0
@@ -304,13 +312,13 @@ class SectionInline(SafeInputAdmin, admin.StackedInline):
     ]
 
 
-class RelatedStrategyInline(SafeInputAdmin, admin.TabularInline):
+class RelatedStrategyInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "owner", "url"]
 
 
-class BudgetLineInline(SafeInputAdmin, admin.TabularInline):
+class BudgetLineInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     model = BudgetLine
     extra = 0
     fields = ["order", "year", "project", "funding_stream", "amount"]
@@ -329,7 +337,7 @@ class PriorityInlineFormSet(BaseInlineFormSet):
         form.fields["task_group"].choices = self.task_group_choices
 
 
-class PriorityInline(SafeInputAdmin, admin.TabularInline):
+class PriorityInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """A plan's priorities at a glance; each has its own page for aims and actions."""
 
     model = Priority
@@ -350,7 +358,7 @@ PUBLISHED_COPY_FIELDS = [
 ]
 
 
-class TargetMeasureInline(SafeInputAdmin, admin.TabularInline):
+class TargetMeasureInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """The plan's local targets tables; each measure's page holds its rows and values."""
 
     model = LocalTargetMeasure
@@ -407,7 +415,7 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(HistoryAdmin):
+class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
     form = PlanAdminForm
     list_display = ["title", "partnership", "period_label", "status", "updated_at"]
     list_filter = ["partnership", "status"]
@@ -444,6 +452,8 @@ class PlanAdmin(HistoryAdmin):
     @admin.display(description="period", ordering="start_year")
     def period_label(self, plan: Plan) -> str:
         return plan.period_label
+
+    plan_path = ""
 
 
 @admin.register(PublishedCopy)
@@ -483,7 +493,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(HistoryAdmin):
+class RelatedStrategyAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["title", "owner", "plan", "order"]
     list_filter = ["plan__partnership", "plan"]
     list_select_related = ["plan"]
@@ -501,7 +511,7 @@ class GlossaryTermAdmin(HistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(HistoryAdmin):
+class BudgetLineAdmin(DraftPlanContentOnly, HistoryAdmin):
     list_display = ["project", "plan", "year", "funding_stream", "amount"]
     list_filter = ["plan__partnership", "plan", "year"]
     list_select_related = ["plan"]

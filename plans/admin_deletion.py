@@ -13,17 +13,33 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, get_deleted_objects, unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from plans import people
-from plans.models import Group, Membership, PlanTransition, PublishedCopy
-from priorities.models import Action, ActionLeadPartner, Priority, ProgressUpdate, ReviewComment
+from plans.models import (
+    Group,
+    HiddenComment,
+    Membership,
+    Plan,
+    PlanContentVersion,
+    PlanTransition,
+    PublishedCopy,
+)
+from plans.plan_deletion import PlanDeletionRefused, plan_delete, plan_deletion_refusal
+from priorities.models import (
+    Action,
+    ActionLeadPartner,
+    Priority,
+    ProgressUpdate,
+    ReviewComment,
+    ReviewReminder,
+)
 
 NAMES_LISTED = 5
 
@@ -90,6 +106,51 @@ def delete_selected_unless_in_use(
             modeladmin.message_user(request, refusal, messages.ERROR)
         return None
     return delete_selected(modeladmin, request, queryset)
+
+
+# Records plan_delete removes with the plan, which nobody may delete one by one.
+PLAN_RECORDS = [PlanContentVersion, PlanTransition, PublishedCopy, HiddenComment, ReviewReminder]
+
+
+class DeletesDraftPlans(RefusesDeletionInUse):
+    """The plan admin's delete page and bulk delete, through plan_delete: a draft goes with
+    everything in it, any other plan is refused with what to do instead."""
+
+    def deletion_refusal(self, obj: Plan) -> str | None:
+        return plan_deletion_refusal(obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        """What plan_delete removes: the plan's own cascade plus its actions, which protect
+        their priorities from the database's cascade and so are listed on their own."""
+        plans = list(objs)
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(plans, request)
+        actions = list(Action.objects.filter(priority__plan__in=plans))
+        if actions:
+            more, more_counts, more_perms, _ = get_deleted_objects(
+                actions, request, self.admin_site
+            )
+            deleted = [*deleted, *more]
+            for name, count in more_counts.items():
+                counts[name] = counts.get(name, 0) + count
+            perms_needed |= more_perms
+            # Django lists the protected objects as text; ask which they are.
+            collector = NestedObjects(using=router.db_for_write(Plan))
+            collector.collect(plans)
+            if all(isinstance(obj, Action) for obj in collector.protected):
+                protected = []
+        records = {str(model._meta.verbose_name) for model in PLAN_RECORDS}
+        return deleted, counts, perms_needed - records, protected
+
+    def delete_model(self, request: HttpRequest, obj: Plan) -> None:
+        try:
+            plan_delete(plan=obj, user=request.user)
+        except PlanDeletionRefused as refusal:
+            raise PermissionDenied(refusal.message) from refusal
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        with transaction.atomic():
+            for plan in queryset:
+                self.delete_model(request, plan)
 
 
 def priority_deletion_refusal(priority: Priority) -> str | None:

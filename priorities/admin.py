@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -18,9 +18,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
+from indicators.models import Indicator
 from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
+from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import Plan
-from priorities.admin_filters import ReviewDateFilter
+from priorities.admin_filters import IndicatorFilter, ReviewDateFilter
+from priorities.admin_widgets import IndicatorsAutocomplete, LabelledTabularInline
 from priorities.models import (
     Action,
     ActionLeadPartner,
@@ -49,6 +52,9 @@ class HistoryAdmin(SafeInputAdmin, SimpleHistoryAdmin):
     their history from, so a support officer can find one and bring it back."""
 
     change_list_template = "admin/change_list_with_deleted.html"
+
+    class Media:
+        js = ["js/admin-select2-labels.js"]
 
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
@@ -134,7 +140,8 @@ class AimInlineFormSet(BaseInlineFormSet):
             aim_delete(aim=obj, user=self.user)
 
 
-class AimInline(SafeInputAdmin, admin.TabularInline):
+class AimInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
+    parent_plan_path = "plan"
     model = Aim
     formset = AimInlineFormSet
     extra = 0
@@ -178,9 +185,10 @@ class ActionInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class ActionInline(SafeInputAdmin, admin.TabularInline):
+class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
     """The actions of a priority, compact; each has its own page for partners and progress."""
 
+    parent_plan_path = "plan"
     model = Action
     formset = ActionInlineFormSet
     extra = 0
@@ -190,7 +198,7 @@ class ActionInline(SafeInputAdmin, admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(RefusesDeletionInUse, HistoryAdmin):
+class PriorityAdmin(DraftPlanContentOnly, RefusesDeletionInUse, HistoryAdmin):
     form = PriorityAdminForm
     list_display = ["title", "plan", "order", "task_group", "is_cross_cutting", "action_count"]
     list_filter = [
@@ -246,7 +254,8 @@ def _raise_versions_of_changed_actions(formset: BaseInlineFormSet) -> None:
 
 
 @admin.register(Aim)
-class AimAdmin(HistoryAdmin):
+class AimAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "priority.plan"
     list_display = ["title", "priority", "order"]
     list_filter = ["priority__plan__partnership", "priority__plan"]
     list_select_related = ["priority"]
@@ -276,7 +285,8 @@ class LeadPartnerForm(RefuseControlCharacters, forms.ModelForm):
         return cleaned_data
 
 
-class LeadPartnerInline(SafeInputAdmin, admin.TabularInline):
+class LeadPartnerInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
+    parent_plan_path = "priority.plan"
     model = ActionLeadPartner
     form = LeadPartnerForm
     extra = 0
@@ -288,7 +298,7 @@ class LeadPartnerInline(SafeInputAdmin, admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "group")
 
 
-class ProgressUpdateInline(SafeInputAdmin, admin.TabularInline):
+class ProgressUpdateInline(SafeInputAdmin, LabelledTabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["reported_on", "rag", "note", "author"]
@@ -366,7 +376,8 @@ class ActionAdminForm(RefuseControlCharacters, forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "priority.plan"
     form = ActionAdminForm
     list_display = [
         "action_text",
@@ -384,6 +395,7 @@ class ActionAdmin(HistoryAdmin):
         "priority__plan__partnership",
         "priority__plan",
         "priority__task_group",
+        IndicatorFilter,
     ]
     list_select_related = ["priority__plan__partnership"]
     search_fields = [
@@ -405,6 +417,13 @@ class ActionAdmin(HistoryAdmin):
     ]
     inlines = [LeadPartnerInline, ProgressUpdateInline]
 
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "indicators":
+            kwargs["widget"] = IndicatorsAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Action]:
         lead_partners = ActionLeadPartner.objects.select_related("organisation", "group")
         return (
@@ -412,6 +431,19 @@ class ActionAdmin(HistoryAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("lead_partners", queryset=lead_partners))
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Action], search_term: str
+    ) -> tuple[QuerySet[Action], bool]:
+        """The words as Django searches them, or a linked indicator's code however it is
+        spaced or cased: "NI 17", "NI17" and "ni17" find the same actions."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        by_code = Action.indicators.through.objects.filter(
+            indicator__in=Indicator.objects.lookup(search_term)
+        ).values("action_id")
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_code)), False
 
     @admin.display(description="action", ordering="text")
     def action_text(self, action: Action) -> str:
@@ -440,7 +472,8 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionLeadPartner)
-class ActionLeadPartnerAdmin(HistoryAdmin):
+class ActionLeadPartnerAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "action.priority.plan"
     form = LeadPartnerForm
     list_display = ["__str__", "kind", "action", "order"]
     list_filter = ["kind", "action__priority__plan__partnership"]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from indicators.models import Indicator
 from priorities.models import REVIEW_DUE_SOON_DAYS, Action
 
 
@@ -37,3 +38,29 @@ class ReviewDateFilter(admin.SimpleListFilter):
             case self.NONE:
                 return queryset.current().filter(review_date__isnull=True)
         return queryset
+
+
+class IndicatorFilter(admin.SimpleListFilter):
+    """The actions linked to one indicator. Only indicators some action links to are offered,
+    from one query, so the list stays as long as the plans' own use of indicators."""
+
+    title = "linked indicator"
+    parameter_name = "indicator"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        linked = Indicator.objects.filter(
+            pk__in=Action.indicators.through.objects.values("indicator_id")
+        )
+        return [(str(pk), code) for pk, code in linked.values_list("pk", "code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Action]) -> QuerySet[Action]:
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(
+            pk__in=Action.indicators.through.objects.filter(indicator_id=int(value)).values(
+                "action_id"
+            )
+        )

@@ -46,6 +46,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from plans.plan_deletion import PlanDeletionRefused, plan_delete
 from priorities.models import (
     REVIEW_DUE_SOON_DAYS,
     Action,
@@ -56,6 +57,7 @@ from priorities.models import (
     ReviewComment,
     ReviewReminder,
 )
+from tests.plan_builders import full_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -1114,3 +1116,352 @@ def test_deleting_an_aim_on_its_prioritys_page_records_the_unlinking_of_its_acti
     record = Action.history.filter(id=action.pk).latest()
     assert (record.aim_id, record.history_user) == (None, superuser)
     assert Aim.history.get(id=aim.pk, history_type="-").history_user == superuser
+
+
+# Deleting a plan
+
+
+@pytest.fixture
+def filled_draft(plan, action, superuser, national_indicators):
+    """A draft with one of everything, once sent for review and back, with comments."""
+    full_plan(plan, national_indicators)
+    ProgressUpdate.objects.create(
+        action=action,
+        reported_on=datetime.date(2010, 7, 1),
+        rag=Action.Rag.GREEN,
+        note="Mediation service commissioned.",
+        author=superuser,
+    )
+    Aim.objects.create(priority=action.priority, order=2, title="Fewer disputes")
+    for from_status, to_status in [("draft", "in_review"), ("in_review", "draft")]:
+        PlanTransition.objects.create(
+            plan=plan, from_status=from_status, to_status=to_status, user=superuser
+        )
+    comment = ReviewComment.objects.create(
+        plan=plan, action=action, author=superuser, body="Who funds it?"
+    )
+    ReviewComment.objects.create(
+        plan=plan, action=action, parent=comment, author=superuser, body="ABG."
+    )
+    return plan
+
+
+PLAN_PARTS = [Section, RelatedStrategy, BudgetLine, Priority, Aim, Action, ActionLeadPartner]
+PLAN_PARTS += [ProgressUpdate, LocalTargetMeasure, LocalTarget, LocalTargetValue]
+
+
+def test_support_officer_deletes_a_draft_plan_with_everything_in_it(
+    support, superuser, filled_draft, partnership
+):
+    action = Action.objects.get(priority__plan=filled_draft)
+
+    page = support.get(_url(Plan, "delete", filled_draft.pk))
+    response = support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"}, follow=True)
+
+    assert page.status_code == 200
+    assert not page.context["perms_lacking"] and not page.context["protected"]
+    assert action.text in page.content.decode()
+    assert response.status_code == 200
+    assert not Plan.objects.filter(pk=filled_draft.pk).exists()
+    for model in PLAN_PARTS:
+        assert not model.objects.exists(), model
+    assert not ReviewComment.objects.exists() and not PlanTransition.objects.exists()
+    # The partnership's own things stay.
+    assert partnership.glossary_terms.count() == 2
+    assert Group.objects.filter(partnership=partnership).exists()
+
+
+def test_deleting_a_draft_plan_leaves_a_signed_history_record_of_each_part(
+    support, superuser, filled_draft
+):
+    support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"})
+
+    for model in [Plan, *PLAN_PARTS]:
+        deleted = model.history.filter(history_type="-")
+        assert deleted.exists(), model
+        assert set(deleted.values_list("history_user", flat=True)) == {superuser.pk}, model
+
+
+@pytest.mark.parametrize(
+    "status", [Plan.Status.IN_REVIEW, Plan.Status.APPROVED, Plan.Status.PUBLISHED]
+)
+def test_deleting_a_plan_that_is_not_a_draft_is_refused_saying_what_to_do(
+    support, filled_draft, status
+):
+    Plan.objects.filter(pk=filled_draft.pk).update(status=status)
+
+    response = support.post(_url(Plan, "delete", filled_draft.pk), {"post": "yes"}, follow=True)
+
+    assert Plan.objects.filter(pk=filled_draft.pk).exists()
+    assert Action.objects.filter(priority__plan=filled_draft).exists()
+    message = _messages(response)[0]
+    assert "only plans in draft that were never published can be deleted" in message
+    instead = "start next year's plan" if status == Plan.Status.PUBLISHED else "back to draft"
+    assert instead in message
+
+
+def test_a_draft_plan_that_was_once_published_is_kept(support, one_of_each, plan):
+    response = support.post(_url(Plan, "delete", plan.pk), {"post": "yes"}, follow=True)
+
+    assert Plan.objects.filter(pk=plan.pk).exists()
+    assert "cannot be deleted" in _messages(response)[0]
+
+
+def test_the_plan_delete_service_refuses_a_published_plan(filled_draft, superuser):
+    Plan.objects.filter(pk=filled_draft.pk).update(status=Plan.Status.PUBLISHED)
+
+    with pytest.raises(PlanDeletionRefused, match="cannot be deleted"):
+        plan_delete(plan=filled_draft, user=superuser)
+
+    assert Action.objects.filter(priority__plan=filled_draft).exists()
+
+
+def test_draft_plans_are_deleted_in_bulk(support, filled_draft, partnership):
+    second = Plan.objects.create(
+        partnership=partnership, title="Second", slug="2011-12", start_year=2011, end_year=2012
+    )
+
+    confirm = support.post(
+        _url(Plan, "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [filled_draft.pk, second.pk]},
+    )
+    response = support.post(
+        _url(Plan, "changelist"),
+        {
+            "action": "delete_selected",
+            ACTION_CHECKBOX_NAME: [filled_draft.pk, second.pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+    assert confirm.status_code == 200 and not confirm.context["perms_lacking"]
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    assert not Action.objects.exists()
+
+
+def test_deleting_plans_in_bulk_is_refused_when_any_is_published(
+    support, filled_draft, partnership
+):
+    published = Plan.objects.create(
+        partnership=partnership,
+        title="Old",
+        slug="2009-10",
+        start_year=2009,
+        end_year=2010,
+        status=Plan.Status.PUBLISHED,
+    )
+
+    response = _bulk_delete(support, Plan, filled_draft, published)
+
+    assert Plan.objects.count() == 2
+    assert any("cannot be deleted" in message for message in _messages(response))
+
+
+# Finding actions by their indicators
+
+
+@pytest.mark.parametrize("term", ["NI 17", "NI17", "ni17", "ni 17"])
+def test_action_search_finds_an_action_by_its_indicator_code_however_typed(
+    support, action, priority, term
+):
+    Action.objects.create(priority=priority, order=2, text="Another action, with no indicator.")
+
+    response = support.get(_url(Action, "changelist"), {"q": term})
+
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_action_search_still_finds_words_of_the_action(support, action, priority):
+    Action.objects.create(priority=priority, order=2, text="Run the summer diversion scheme.")
+
+    response = support.get(_url(Action, "changelist"), {"q": "mediation"})
+
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_action_search_by_code_keeps_to_the_chosen_filters(support, action, priority):
+    response = support.get(_url(Action, "changelist"), {"q": "NI17", "status": "completed"})
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_indicator_filter_offers_linked_indicators_and_lists_their_actions(
+    support, action, priority, national_indicators
+):
+    other = Action.objects.create(priority=priority, order=2, text="Run the diversion scheme.")
+    ni_41 = national_indicators.indicators.get(code="NI 41")
+    other.indicators.set([ni_41])
+    ni_21 = national_indicators.indicators.get(code="NI 21")
+
+    offered = support.get(_url(Action, "changelist"))
+    response = support.get(_url(Action, "changelist"), {"indicator": ni_21.pk})
+
+    indicator_filter = next(
+        spec for spec in offered.context["cl"].filter_specs if spec.title == "linked indicator"
+    )
+    assert [title for _, title in indicator_filter.lookup_choices] == ["NI 17", "NI 21", "NI 41"]
+    assert list(response.context["cl"].result_list) == [action]
+
+
+def test_indicator_filter_with_a_value_that_is_not_a_number_lists_nothing(support, action):
+    response = support.get(_url(Action, "changelist"), {"indicator": "x"})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+# A plan that is not a draft is read-only in the admin
+
+PLAN_CONTENT = [
+    Plan,
+    Section,
+    Priority,
+    Aim,
+    Action,
+    ActionLeadPartner,
+    RelatedStrategy,
+    BudgetLine,
+    LocalTargetMeasure,
+    LocalTarget,
+    LocalTargetValue,
+]
+NOT_DRAFT = "only plans in draft can be changed"
+
+
+def _publish(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT, ids=_label)
+def test_content_of_a_published_plan_is_shown_read_only_saying_how_to_change_it(
+    support, one_of_each, plan, model
+):
+    _publish(plan)
+    obj = model._default_manager.first()
+
+    response = support.get(_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert 'name="_save"' not in response.content.decode()
+    message = _messages(response)[0]
+    assert NOT_DRAFT in message and "start next year's plan from its page" in message
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT, ids=_label)
+def test_saving_content_of_a_published_plan_is_refused_and_changes_nothing(
+    support, superuser, one_of_each, plan, model
+):
+    obj = model._default_manager.first()
+    data = _form_data(support.get(_url(model, "change", obj.pk)))
+    _publish(plan)
+    history = model.history.count()
+
+    response = support.post(_url(model, "change", obj.pk), data, follow=True)
+
+    assert response.redirect_chain[-1][0] == _url(model, "change", obj.pk)
+    assert NOT_DRAFT in _messages(response)[0]
+    assert model.history.count() == history
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT[1:], ids=_label)
+def test_deleting_content_of_a_published_plan_is_refused(support, one_of_each, plan, model):
+    obj = model._default_manager.first()
+    _publish(plan)
+
+    response = support.post(_url(model, "delete", obj.pk), {"post": "yes"}, follow=True)
+
+    assert model._default_manager.filter(pk=obj.pk).exists()
+    assert NOT_DRAFT in _messages(response)[0]
+
+
+def test_content_of_a_plan_in_review_says_to_send_it_back_to_draft(support, action, plan):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+
+    response = support.get(_url(Action, "change", action.pk))
+
+    assert "send it back to draft first" in _messages(response)[0]
+
+
+@pytest.mark.parametrize(
+    "model,parent",
+    [
+        (Section, lambda objs: {"plan": objs.plan.pk, "order": 9, "title": "New", "body": "x"}),
+        (
+            Action,
+            lambda objs: {"priority": objs.priority.pk, "order": 9, "text": "New", "version": 1},
+        ),
+        (Aim, lambda objs: {"priority": objs.priority.pk, "order": 9, "title": "New"}),
+        (BudgetLine, lambda objs: {"plan": objs.plan.pk, "order": 9, "project": "New"}),
+        (
+            ActionLeadPartner,
+            lambda objs: {"action": objs.action.pk, "order": 9, "kind": "other", "printed_as": "A"},
+        ),
+    ],
+    ids=lambda value: value._meta.label if hasattr(value, "_meta") else "",
+)
+def test_adding_content_to_a_published_plan_is_refused_beside_the_parent(
+    support, action, priority, plan, model, parent
+):
+    _publish(plan)
+    count = model.objects.count()
+    data = parent(SimpleNamespace(plan=plan, priority=priority, action=action))
+    field = next(iter(data))
+
+    response = support.post(_url(model, "add"), data)
+
+    assert response.status_code == 200
+    assert model.objects.count() == count
+    assert NOT_DRAFT in " ".join(response.context["adminform"].form.errors[field])
+
+
+def test_a_published_plans_content_can_still_be_listed_and_its_plan_moved(support, plan):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+
+    response = support.post(
+        _url(Plan, "changelist"),
+        {
+            "action": "move_in_review_to_approved",
+            ACTION_CHECKBOX_NAME: [plan.pk],
+            "apply": "yes",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED
+
+
+@pytest.mark.parametrize("model", PLAN_CONTENT[1:], ids=_label)
+def test_deleting_content_of_a_published_plan_in_bulk_is_refused(support, one_of_each, plan, model):
+    obj = model._default_manager.first()
+    _publish(plan)
+
+    response = support.post(
+        _url(model, "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [obj.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert model._default_manager.filter(pk=obj.pk).exists()
+    assert NOT_DRAFT in _messages(response)[0]
+
+
+@pytest.mark.parametrize("model", [Plan, Section, Action], ids=_label)
+def test_reverting_content_of_a_published_plan_to_an_earlier_version_is_refused(
+    support, one_of_each, plan, model
+):
+    obj = model._default_manager.first()
+    record = model.history.filter(id=obj.pk).earliest("history_date")
+    revert_url = _url(model, "simple_history", obj.pk, record.history_id)
+    data = _form_data(support.get(revert_url))
+    _publish(plan)
+    history = model.history.count()
+
+    response = support.post(revert_url, data, follow=True)
+
+    assert model.history.count() == history
+    assert NOT_DRAFT in " ".join(_messages(response))
