@@ -479,7 +479,7 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(DraftPlanContentOnly, HistoryAdmin):
     form = SectionAdminForm
     list_display = ["title", "plan", "order", "kind", "placement"]
     list_filter = ["plan__partnership", "plan", "kind", "placement"]

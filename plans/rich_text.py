@@ -25,11 +25,12 @@ from django_prose_editor.widgets import (
     prose_editor_js,
 )
 
-# The tags a body keeps. Headings stop at h4: pasted h1 becomes h2 and h5/h6 become h4 (below).
+# The tags a body keeps. The section's own title is an h2, so a body's headings are h3 and h4:
+# pasted h1 and h2 become h3, h5 and h6 become h4 (below).
 RICH_TEXT_TAGS = frozenset(
     {
         "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote",
-        "h2", "h3", "h4",
+        "h3", "h4",
         "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     }
 )  # fmt: skip
@@ -48,9 +49,9 @@ _REMOVED_WITH_CONTENT = frozenset(
     {"script", "style", "title", "xml", "iframe", "object", "embed", "noscript", "template"}
 )
 # Kept through the first pass only to be renamed: headings outside the allowed levels.
-_RENAMED_HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+_RENAMED_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
-_RENAMED_HEADING_TAG = re.compile(r"<(/?)(h1|h5|h6)>")
+_RENAMED_HEADING_TAG = re.compile(r"<(/?)(h1|h2|h5|h6)>")
 _LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 _ANY_TAG = re.compile(r"<[a-zA-Z!/?]")
 
@@ -58,7 +59,7 @@ _ANY_TAG = re.compile(r"<[a-zA-Z!/?]")
 EDITOR_EXTENSIONS: dict[str, Any] = {
     "Bold": True,
     "Italic": True,
-    "Heading": {"levels": [2, 3, 4]},
+    "Heading": {"levels": [3, 4]},
     "BulletList": True,
     "OrderedList": True,
     "ListItem": True,

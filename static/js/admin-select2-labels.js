@@ -45,9 +45,17 @@
     document.querySelectorAll("select.admin-autocomplete").forEach(nameBox);
   }
 
-  window.addEventListener("load", nameAll);
-  // A new inline row gets its Select2 box in another listener of the same event.
-  document.addEventListener("formset:added", function () {
-    window.setTimeout(nameAll, 0);
-  });
+  // Select2 builds its boxes when the admin's scripts get round to it (and again for each new
+  // inline row, and when a choice is made), at no fixed moment: name them whenever the page
+  // changes. Naming sets attributes only, which this observer does not watch.
+  function start() {
+    nameAll();
+    new MutationObserver(nameAll).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -9,13 +9,15 @@ import * as prose from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-cspplan";
 
-// Headings outside the levels offered (h2 to h4) are moved into them when pasted, as the server
-// does (plans/rich_text.py), rather than becoming paragraphs: Word's "Heading 1" is an h1.
+// Headings outside the levels offered (h3 and h4, below the section's own h2 title) are moved
+// into them when pasted, as the server does (plans/rich_text.py), rather than becoming
+// paragraphs: Word's "Heading 1" is an h1.
 const Heading = prose.Heading.extend({
   parseHTML() {
     return [
       ...(this.parent?.() || []),
-      { tag: "h1", attrs: { level: 2 } },
+      { tag: "h1", attrs: { level: 3 } },
+      { tag: "h2", attrs: { level: 3 } },
       { tag: "h5", attrs: { level: 4 } },
       { tag: "h6", attrs: { level: 4 } },
     ];

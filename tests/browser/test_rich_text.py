@@ -84,7 +84,7 @@ def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.evaluate(PASTE, WORD_FRAGMENT)
-    expect(editor.locator("h2")).to_have_text("Tackling anti-social behaviour")
+    expect(editor.locator("h3")).to_have_text("Tackling anti-social behaviour")
     expect(editor.locator("td").first).to_contain_text("Crime type")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -93,7 +93,7 @@ def test_a_word_paste_in_the_admin_editor_shows_on_the_plans_page(
     assert "mso" not in section.body and "style" not in section.body
     page.goto(f"{live_server.url}{plan.get_absolute_url()}")
     prose = page.locator(f"#section-{section.pk} .plan-prose")
-    expect(prose.locator("h2")).to_have_text("Tackling anti-social behaviour")
+    expect(prose.locator("h3")).to_have_text("Tackling anti-social behaviour")
     expect(prose.locator("ul > li").first).to_contain_text("Reduce repeat victimisation")
     expect(prose.locator("ol > li")).to_have_text(["Agree the plan", "Publish it"])
     expect(prose.locator("table td").first).to_have_text("Crime type")
