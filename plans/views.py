@@ -19,7 +19,7 @@ from plans.permissions import Access, access_for
 from plans.publishing import cached_draft, draft_cache_key, plan_page_html, plan_pdf_file
 
 
-def get_plan_for_user(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
+def get_readable_plan(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
     """Anyone may read a public plan; a draft only its partnership's members (others 404)."""
     return get_object_or_404(
         Plan.objects.readable_by(request.user).select_related("partnership", "content_version"),
@@ -44,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    plan = get_readable_plan(request, partnership_slug, plan_slug)
     response = _plan_page(request, plan)
     if plan.status in PUBLIC_STATUSES:
         public_cache.remember(request, response)
@@ -125,7 +125,7 @@ def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> Htt
 
 @require_safe
 def plan_pdf(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    plan = get_readable_plan(request, partnership_slug, plan_slug)
     return _public_pdf_response(request, plan, large_print=False)
 
 
@@ -133,7 +133,7 @@ def plan_pdf(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Htt
 def plan_large_print_pdf(
     request: HttpRequest, partnership_slug: str, plan_slug: str
 ) -> HttpResponse:
-    plan = get_plan_for_user(request, partnership_slug, plan_slug)
+    plan = get_readable_plan(request, partnership_slug, plan_slug)
     return _public_pdf_response(request, plan, large_print=True)
 
 
