@@ -45,7 +45,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_readable_plan(request, partnership_slug, plan_slug)
-    response = _plan_page(request, plan)
+    try:
+        response = _plan_page(request, plan)
+    except PdfRenderTimeout as stopped:
+        # A public plan with no stored copy yet (imported, or made public in the admin) makes
+        # its copy, PDFs included, on first read.
+        return _too_slow(request, plan, stopped)
     if plan.status in PUBLIC_STATUSES:
         public_cache.remember(request, response)
     return response
@@ -105,12 +110,22 @@ def review_document_html(request: HttpRequest, plan: Plan, access: Access) -> st
     return cached_draft(key, render)
 
 
+def _too_slow(request: HttpRequest, plan: Plan, stopped: PdfRenderTimeout) -> HttpResponse:
+    context = {
+        "plan": plan,
+        "stopped": stopped,
+        "advice": PDF_TOO_SLOW_ADVICE,
+        # The page itself is what failed when the plan's copy was being made on first read.
+        "page_failed": request.resolver_match.url_name == "plan_detail",
+    }
+    return render(request, "plans/pdf_too_slow.html", context, status=503)
+
+
 def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
     try:
         pdf = plan_pdf_file(plan, large_print=large_print)
     except PdfRenderTimeout as stopped:
-        context = {"plan": plan, "stopped": stopped, "advice": PDF_TOO_SLOW_ADVICE}
-        return render(request, "plans/pdf_too_slow.html", context, status=503)
+        return _too_slow(request, plan, stopped)
     etag = f'"{pdf.sha256}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})

@@ -257,3 +257,17 @@ def test_publishing_past_the_time_limit_on_the_plan_page_shows_the_message(
     assert "took too long" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_public_plan_whose_first_copy_takes_too_long_is_a_503_page_not_a_server_error(
+    client, plan, action, settings
+):
+    """A plan made public outside the workflow has no stored copy until first read."""
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    settings.PDF_RENDER_TIMEOUT = 0
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 503
+    assert "took too long" in response.content.decode()
+    assert "made together with its PDF" in response.content.decode()
+    assert not plan.published_copies.exists()
