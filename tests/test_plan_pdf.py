@@ -207,6 +207,16 @@ HOSTILE = '<script>alert("x")</script>'
 
 
 @pytest.mark.django_db
+def test_render_plan_command_says_when_the_pdf_took_too_long(plan, action, tmp_path, settings):
+    settings.PDF_RENDER_TIMEOUT = 0
+    with pytest.raises(CommandError, match="took too long.*Shorten it"):
+        call_command(
+            "render_plan", plan.partnership.slug, plan.slug, "--output", str(tmp_path / "p.pdf")
+        )
+    assert not (tmp_path / "p.pdf").exists()
+
+
+@pytest.mark.django_db
 def test_hostile_text_prints_as_text_in_the_pdf(plan, priority, action):
     Action.objects.filter(pk=action.pk).update(text=f"Patrol {HOSTILE}")
     Section.objects.create(plan=plan, order=1, title="Hostile", body=f"<p>Body</p>{HOSTILE}")

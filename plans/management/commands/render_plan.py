@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
 from plans.pdf import print_html, published_print_html
+from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 from plans.publishing import plan_page_html, plan_pdf_file
 
 FORMATS = ["html", "pdf", "large-print"]
@@ -42,14 +43,10 @@ class Command(BaseCommand):
                 f"No plan {options['plan_slug']!r} in partnership {options['partnership_slug']!r}."
             ) from None
         output_format = options["format"]
-        if output_format == "html":
-            if plan.status in PUBLIC_STATUSES:
-                html, _copy = plan_page_html(plan)
-                content = published_print_html(plan, mark_safe(html)).encode()  # noqa: S308
-            else:
-                content = print_html(plan_document(plan)).encode()
-        else:
-            content = plan_pdf_file(plan, large_print=output_format == "large-print").content
+        try:
+            content = self._render(plan, output_format)
+        except PdfRenderTimeout as stopped:
+            raise CommandError(f"{stopped} {PDF_TOO_SLOW_ADVICE}") from None
         if options["output"] == "-":
             sys.stdout.buffer.write(content)
             return
@@ -59,3 +56,11 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Could not write {path}: {error.strerror}.") from None
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
+
+    def _render(self, plan: Plan, output_format: str) -> bytes:
+        if output_format != "html":
+            return plan_pdf_file(plan, large_print=output_format == "large-print").content
+        if plan.status in PUBLIC_STATUSES:
+            html, _copy = plan_page_html(plan)
+            return published_print_html(plan, mark_safe(html)).encode()  # noqa: S308
+        return print_html(plan_document(plan)).encode()
