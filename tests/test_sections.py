@@ -128,7 +128,13 @@ def test_members_who_are_not_administrators_are_refused(
 
 @pytest.mark.parametrize(
     "method, route",
-    [("post", "list"), ("put", "add form"), ("delete", "edit form"), ("get", "move")],
+    [
+        ("post", "list"),
+        ("put", "add form"),
+        ("delete", "edit form"),
+        ("get", "move"),
+        ("patch", "remove confirmation"),
+    ],
 )
 def test_a_wrong_method_is_refused(client, administrator, plan, sections, method, route):
     client.force_login(administrator)
