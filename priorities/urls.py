@@ -1,11 +1,17 @@
 from django.urls import path
 
+from plans import section_views
 from priorities import views
 
 app_name = "priorities"
 
 urlpatterns = [
     path("plan/<int:pk>/", views.plan_detail, name="plan"),
+    path("plan/<int:pk>/sections/", section_views.section_list, name="sections"),
+    path("plan/<int:pk>/sections/add/", section_views.section_add, name="section_add"),
+    path("section/<int:pk>/edit/", section_views.section_edit, name="section_edit"),
+    path("section/<int:pk>/move/", section_views.section_move, name="section_move"),
+    path("section/<int:pk>/remove/", section_views.section_remove, name="section_remove"),
     path("priority/<int:pk>/", views.action_plan, name="action_plan"),
     path("priority/<int:pk>/edit/", views.priority_edit, name="priority_edit"),
     path("priority/<int:pk>/add/", views.action_add, name="action_add"),

@@ -18,7 +18,15 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from plans.models import Group, Invitation, Membership, Plan, PlanTransition, PublishedCopy
+from plans.models import (
+    Group,
+    Invitation,
+    Membership,
+    Plan,
+    PlanTransition,
+    PublishedCopy,
+    Section,
+)
 from plans.models.invitation import token_hash
 from priorities.models import Action, ReviewComment
 from tests.conftest import PASSWORD
@@ -68,6 +76,7 @@ class World:
     action: Action
     comment: ReviewComment
     transition: PlanTransition
+    section: Section
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,23 @@ def _progress_form(world: World) -> dict:
         "reported_on_2": "2010",
         "rag": "green",
         "note": "On track.",
+    }
+
+
+def _plan_pk(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.plan.pk])
+
+
+def _section(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.section.pk])
+
+
+def _section_form(world: World) -> dict:
+    return {
+        "title": "Foreword",
+        "kind": "foreword",
+        "placement": "before",
+        "body": "Welcome to the plan.",
     }
 
 
@@ -359,6 +385,62 @@ CASES = [
         only(),
         plan_status=Status.PUBLISHED,
     ),
+    # Partnership administrators keep a draft plan's sections
+    Case("plan's sections", "get", _plan_pk("priorities:sections"), ADMINISTRATORS),
+    Case("add a section form", "get", _plan_pk("priorities:section_add"), ADMINISTRATORS),
+    Case(
+        "add a section",
+        "post",
+        _plan_pk("priorities:section_add"),
+        ADMINISTRATORS,
+        data=_section_form,
+    ),
+    Case("edit a section form", "get", _section("priorities:section_edit"), ADMINISTRATORS),
+    Case(
+        "edit a section",
+        "post",
+        _section("priorities:section_edit"),
+        ADMINISTRATORS,
+        data=_section_form,
+    ),
+    Case(
+        "move a section",
+        "post",
+        _section("priorities:section_move"),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove a section confirmation",
+        "get",
+        _section("priorities:section_remove"),
+        ADMINISTRATORS,
+    ),
+    Case("remove a section", "post", _section("priorities:section_remove"), ADMINISTRATORS),
+    Case(
+        "edit a section of a plan in review",
+        "post",
+        _section("priorities:section_edit"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_section_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "add a section to a published plan",
+        "post",
+        _plan_pk("priorities:section_add"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_section_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "move a section of a plan in review",
+        "post",
+        _section("priorities:section_move"),
+        only(),
+        data=lambda w: {"direction": "down"},
+        plan_status=Status.IN_REVIEW,
+    ),
     # Partnership administrators set up the partnership's groups and people
     Case("manage the partnership", "get", _partnership("plans:partnership_manage"), ADMINISTRATORS),
     Case("audit log", "get", _partnership("plans:partnership_audit"), ADMINISTRATORS),
@@ -485,6 +567,11 @@ MATRIX_ROUTES = {
     "priorities:action_move",
     "priorities:action_remove",
     "priorities:progress_add",
+    "priorities:sections",
+    "priorities:section_add",
+    "priorities:section_edit",
+    "priorities:section_move",
+    "priorities:section_remove",
     "plans:partnership_manage",
     "plans:partnership_audit",
     "plans:group_add",
@@ -534,7 +621,9 @@ def world(plan, action, reviewer) -> World:
     transition = PlanTransition.objects.create(
         plan=plan, from_status=Status.DRAFT, to_status=Status.IN_REVIEW, comment="Rude words"
     )
-    return World(plan=plan, action=action, comment=comment, transition=transition)
+    Section.objects.create(plan=plan, order=1, title="Introduction")
+    section = Section.objects.create(plan=plan, order=2, title="Foreword")
+    return World(plan=plan, action=action, comment=comment, transition=transition, section=section)
 
 
 def _outcome(response, role: str) -> str | int:

@@ -1,0 +1,126 @@
+"""Changing a plan's narrative sections: add, edit, move, remove.
+
+Each change locks the plan row first and checks again that it is a draft, so a section cannot
+change under a plan that was sent for review while the form was open.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+
+from plans.models import Plan, Section
+from plans.permissions import ChangeRefused, plan_change_refusal
+
+SECTION_FIELDS = ("title", "kind", "placement", "body", "signatory_name", "signatory_role")
+GONE_MESSAGE = "This section has been removed meanwhile."
+
+
+def _lock_draft_plan(plan_id: int) -> Plan:
+    """Lock the plan, and refuse if it has left draft since the view checked."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    refusal = plan_change_refusal(plan)
+    if refusal:
+        raise ChangeRefused(refusal)
+    return plan
+
+
+def _lock_section(pk: int) -> Section:
+    section = Section.objects.select_for_update().filter(pk=pk).first()
+    if section is None:
+        raise ChangeRefused(GONE_MESSAGE)
+    return section
+
+
+@transaction.atomic
+def section_create(
+    *,
+    plan: Plan,
+    user: User,
+    title: str,
+    kind: str,
+    placement: str,
+    body: str,
+    signatory_name: str,
+    signatory_role: str,
+) -> Section:
+    """Add a section after the plan's last one."""
+    plan = _lock_draft_plan(plan.pk)
+    last = plan.sections.aggregate(last=Max("order"))["last"] or 0
+    section = Section(
+        plan=plan,
+        order=last + 1,
+        title=title,
+        kind=kind,
+        placement=placement,
+        body=body,
+        signatory_name=signatory_name,
+        signatory_role=signatory_role,
+    )
+    section._history_user = user
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_update(
+    *,
+    section: Section,
+    user: User,
+    title: str,
+    kind: str,
+    placement: str,
+    body: str,
+    signatory_name: str,
+    signatory_role: str,
+) -> Section:
+    _lock_draft_plan(section.plan_id)
+    section = _lock_section(section.pk)
+    section.title = title
+    section.kind = kind
+    section.placement = placement
+    section.body = body
+    section.signatory_name = signatory_name
+    section.signatory_role = signatory_role
+    section._history_user = user
+    section.save(update_fields=list(SECTION_FIELDS))
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: Section, user: User, direction: Literal["up", "down"]) -> bool:
+    """Swap the section with its neighbour; False when it is already first or last.
+
+    Orders are unique within a plan, so the swap parks the section on a free place first.
+    The two sections' history records the new places (the parking place is not kept).
+    """
+    _lock_draft_plan(section.plan_id)
+    siblings = Section.objects.select_for_update().filter(plan_id=section.plan_id)
+    current = list(siblings.order_by("order"))
+    position = next((i for i, s in enumerate(current) if s.pk == section.pk), None)
+    if position is None:
+        raise ChangeRefused(GONE_MESSAGE)
+    neighbour = position - 1 if direction == "up" else position + 1
+    if not 0 <= neighbour < len(current):
+        return False
+    moving, other = current[position], current[neighbour]
+    moving_order, other_order = moving.order, other.order
+    parking = current[-1].order + 1
+    Section.objects.filter(pk=moving.pk).update(order=parking)
+    for changed, order in ((other, moving_order), (moving, other_order)):
+        changed.order = order
+        changed._history_user = user
+        changed.save(update_fields=["order"])
+    return True
+
+
+@transaction.atomic
+def section_remove(*, section: Section, user: User) -> None:
+    """Delete the section; its history keeps the text and who removed it."""
+    _lock_draft_plan(section.plan_id)
+    section = _lock_section(section.pk)
+    section._history_user = user
+    section.delete()
