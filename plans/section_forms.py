@@ -44,5 +44,8 @@ class SectionForm(RefuseControlCharacters, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The editor's scripts go in the head with the page's nonce (sections/form.html); crispy
+        # would repeat them here without one, and the policy would refuse that copy.
+        self.helper.include_media = False
         self.helper.label_size = "s"
         self.helper.legend_size = "s"

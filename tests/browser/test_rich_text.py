@@ -172,3 +172,34 @@ def test_an_edited_section_keeps_its_tables_header_scopes(watched, live_server, 
     assert section.body.count('scope="col"') == 2
     assert '<th scope="row"><p>Burglary</p></th>' in section.body
     assert reports == []
+
+
+def test_an_administrator_pastes_into_a_section_in_the_app_with_no_policy_report(
+    watched, live_server, administrator, plan
+):
+    page, reports = watched
+    section = plan.sections.create(order=1, title="Foreword", body="<p>Old text.</p>")
+
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill(administrator.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/actions/section/{section.pk}/edit/")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    expect(editor).to_contain_text("Old text.")
+    assert _serious_axe_violations(page, "main") == []
+
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.evaluate(PASTE, WORD_FRAGMENT)
+    expect(editor.locator("h3")).to_have_text("Tackling anti-social behaviour")
+    page.get_by_role("button", name="Save the section").click()
+    expect(page).to_have_url(
+        f"{live_server.url}/actions/plan/{plan.pk}/sections/#section-{section.pk}"
+    )
+
+    section.refresh_from_db()
+    assert "<h3>Tackling anti-social behaviour</h3>" in section.body
+    assert "mso" not in section.body and "style" not in section.body
+    assert reports == [], "\n".join(reports)
