@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from cspplan.admin_history import HistoryAdmin
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import (
     Indicator,
@@ -26,7 +27,6 @@ from indicators.models import (
 )
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import District
-from priorities.admin import HistoryAdmin
 from priorities.admin_widgets import LabelledTabularInline
 
 
