@@ -1,6 +1,13 @@
 from django.urls import path
 
-from plans import audit_views, invitation_views, partnership_views, review_urls, views
+from plans import (
+    audit_views,
+    invitation_views,
+    organisation_views,
+    partnership_views,
+    review_urls,
+    views,
+)
 
 app_name = "plans"
 
@@ -29,6 +36,40 @@ urlpatterns = [
         f"{_PARTNERSHIP}invitations/<int:pk>/withdraw/",
         partnership_views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    # The partnership's organisations and areas
+    path(
+        f"{_PARTNERSHIP}organisations/",
+        organisation_views.organisation_list,
+        name="organisation_list",
+    ),
+    path(
+        f"{_PARTNERSHIP}organisations/add/",
+        organisation_views.organisation_add,
+        name="organisation_add",
+    ),
+    path(
+        f"{_PARTNERSHIP}organisations/<int:pk>/",
+        organisation_views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        f"{_PARTNERSHIP}organisations/<int:pk>/remove/",
+        organisation_views.organisation_remove,
+        name="organisation_remove",
+    ),
+    path(f"{_PARTNERSHIP}areas/", organisation_views.district_list, name="district_list"),
+    path(f"{_PARTNERSHIP}areas/add/", organisation_views.district_add, name="district_add"),
+    path(f"{_PARTNERSHIP}areas/<int:pk>/", organisation_views.district_edit, name="district_edit"),
+    path(
+        f"{_PARTNERSHIP}areas/<int:pk>/move/",
+        organisation_views.district_move,
+        name="district_move",
+    ),
+    path(
+        f"{_PARTNERSHIP}areas/<int:pk>/remove/",
+        organisation_views.district_remove,
+        name="district_remove",
     ),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
     path(
