@@ -19,9 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from plans.models import (
+    District,
     Group,
     Invitation,
     Membership,
+    PartnershipOrganisation,
     Plan,
     PlanTransition,
     PublishedCopy,
@@ -184,6 +186,29 @@ def _invitation_link(name: str) -> Callable[[World], str]:
 
 def _group_form(world: World) -> dict:
     return {"name": "Reducing Reoffending Task Group", "kind": "task"}
+
+
+# The partnership's organisations and areas (organisations branch)
+def _council_participation(world: World) -> int:
+    """The council takes part but leads no action and sits on no group, so it can be taken out."""
+    return PartnershipOrganisation.objects.get(
+        partnership=world.plan.partnership, organisation__name="Carlisle City Council"
+    ).pk
+
+
+def _district(name: str) -> Callable[[World], int]:
+    def pk(world: World) -> int:
+        for each_name, each_order in (("Carlisle", 1), ("Eden", 2)):
+            District.objects.get_or_create(
+                partnership=world.plan.partnership, name=each_name, defaults={"order": each_order}
+            )
+        return District.objects.get(partnership=world.plan.partnership, name=name).pk
+
+    return pk
+
+
+def _new_organisation_form(world: World) -> dict:
+    return {"new_name": "Eden Housing Association", "new_kind": "housing", "role": "invited"}
 
 
 def _admin_move(world: World) -> dict:
@@ -514,6 +539,90 @@ CASES = [
         _partnership("plans:person_remove", _reviewer_membership),
         ADMINISTRATORS,
     ),
+    # The partnership's organisations and areas: administrators change them at any time
+    Case("organisations", "get", _partnership("plans:organisation_list"), ADMINISTRATORS),
+    Case("add an organisation form", "get", _partnership("plans:organisation_add"), ADMINISTRATORS),
+    Case(
+        "add an organisation",
+        "post",
+        _partnership("plans:organisation_add"),
+        ADMINISTRATORS,
+        _new_organisation_form,
+    ),
+    Case(
+        "add an organisation while the plan is published",
+        "post",
+        _partnership("plans:organisation_add"),
+        ADMINISTRATORS,
+        _new_organisation_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "change an organisation's role form",
+        "get",
+        _partnership("plans:organisation_edit", _council_participation),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "change an organisation's role",
+        "post",
+        _partnership("plans:organisation_edit", _council_participation),
+        ADMINISTRATORS,
+        data=lambda w: {"role": "co_operating"},
+    ),
+    Case(
+        "take an organisation out confirmation",
+        "get",
+        _partnership("plans:organisation_remove", _council_participation),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "take an organisation out",
+        "post",
+        _partnership("plans:organisation_remove", _council_participation),
+        ADMINISTRATORS,
+    ),
+    Case("areas", "get", _partnership("plans:district_list"), ADMINISTRATORS),
+    Case("add an area form", "get", _partnership("plans:district_add"), ADMINISTRATORS),
+    Case(
+        "add an area",
+        "post",
+        _partnership("plans:district_add"),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Allerdale"},
+    ),
+    Case(
+        "rename an area form",
+        "get",
+        _partnership("plans:district_edit", _district("Eden")),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "rename an area",
+        "post",
+        _partnership("plans:district_edit", _district("Eden")),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Eden District"},
+    ),
+    Case(
+        "move an area",
+        "post",
+        _partnership("plans:district_move", _district("Eden")),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "remove an area confirmation",
+        "get",
+        _partnership("plans:district_remove", _district("Eden")),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove an area",
+        "post",
+        _partnership("plans:district_remove", _district("Eden")),
+        ADMINISTRATORS,
+    ),
     # The Django admin is for site superusers
     Case(
         "admin",
@@ -583,6 +692,16 @@ MATRIX_ROUTES = {
     "plans:invitation_revoke",
     "plans:invitation",
     "plans:invitation_decline",
+    # The partnership's organisations and areas
+    "plans:organisation_list",
+    "plans:organisation_add",
+    "plans:organisation_edit",
+    "plans:organisation_remove",
+    "plans:district_list",
+    "plans:district_add",
+    "plans:district_edit",
+    "plans:district_move",
+    "plans:district_remove",
 }
 
 
