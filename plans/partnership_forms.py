@@ -9,7 +9,16 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from cspplan.forms import RefuseControlCharacters
-from plans.models import Group, Invitation, Membership, Organisation, Partnership
+from plans.limits import too_long
+from plans.models import (
+    Group,
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipOrganisation,
+)
+from plans.partnership_organisations import existing_organisation
 
 
 def _helper() -> FormHelper:
@@ -29,6 +38,7 @@ class GroupForm(RefuseControlCharacters, forms.ModelForm):
             "chair_name",
             "chair_email",
             "chair_organisation",
+            "member_organisations",
         ]
         labels = {
             "name": "Name",
@@ -38,8 +48,12 @@ class GroupForm(RefuseControlCharacters, forms.ModelForm):
             "chair_name": "Chair’s name (optional)",
             "chair_email": "Chair’s email (optional)",
             "chair_organisation": "Chair’s organisation (optional)",
+            "member_organisations": "Member organisations (optional)",
         }
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "member_organisations": forms.CheckboxSelectMultiple,
+        }
         error_messages = {
             "name": {"required": "Enter the group’s name"},
             "kind": {"required": "Choose the kind of group"},
@@ -48,7 +62,39 @@ class GroupForm(RefuseControlCharacters, forms.ModelForm):
             "chair_organisation": {
                 "invalid_choice": "Choose an organisation taking part in this partnership"
             },
+            "member_organisations": {
+                "invalid_choice": "Choose organisations taking part in this partnership"
+            },
         }
+
+    # An organisation not yet in the partnership can be typed in here rather than added on the
+    # organisations page first; it joins the partnership as the group is saved.
+    new_organisation = forms.CharField(
+        label="Or type an organisation not yet in the partnership (optional)",
+        help_text="If the site already knows an organisation of that name, we use it.",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": too_long("The organisation’s name", 200)},
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label="Its kind",
+        choices=[("", "Choose the kind"), *Organisation.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind from the list"},
+    )
+    new_organisation_role = forms.ChoiceField(
+        label="Its role in the partnership",
+        choices=[("", "Choose the role"), *PartnershipOrganisation.Role.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a role from the list"},
+    )
+    new_organisation_place = forms.ChoiceField(
+        label="In this group it",
+        choices=[("chair", "Chairs the group"), ("member", "Is a member")],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose whether it chairs the group or is a member"},
+    )
 
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +111,37 @@ class GroupForm(RefuseControlCharacters, forms.ModelForm):
             participations__partnership=partnership
         ).distinct()
         self.fields["chair_organisation"].empty_label = "Not recorded"
+        self.fields["member_organisations"].queryset = self.fields["chair_organisation"].queryset
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = (cleaned.get("new_organisation") or "").strip()
+        if not name or "new_organisation" in self.errors:
+            return cleaned
+        place = cleaned.get("new_organisation_place")
+        if not place and "new_organisation_place" not in self.errors:
+            self.add_error(
+                "new_organisation_place", "Choose whether the new organisation chairs the group"
+            )
+        elif place == "chair" and cleaned.get("chair_organisation"):
+            self.add_error(
+                "new_organisation_place",
+                "You chose the chair’s organisation above as well. Empty one of them",
+            )
+        found = existing_organisation(name)
+        if found is not None and found.participations.filter(partnership=self.partnership).exists():
+            return cleaned
+        if (
+            found is None
+            and not cleaned.get("new_organisation_kind")
+            and "new_organisation_kind" not in self.errors
+        ):
+            self.add_error("new_organisation_kind", "Choose the kind of the new organisation")
+        if not cleaned.get("new_organisation_role") and "new_organisation_role" not in self.errors:
+            self.add_error(
+                "new_organisation_role", "Choose the organisation’s role in the partnership"
+            )
+        return cleaned
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -95,6 +95,29 @@ def partnership_organisation_add(
     return participation
 
 
+@transaction.atomic
+def organisation_named_in_partnership(
+    *, partnership: Partnership, user: User, name: str, short_name: str, kind: str, role: str
+) -> Organisation:
+    """The organisation typed on another form (a group's chair or member), in the partnership.
+
+    One already in the partnership under that name is simply used; otherwise it joins with
+    `role`, made first if the site does not know it.
+    """
+    _lock_partnership(partnership.pk)
+    found = existing_organisation(name)
+    if found is not None and found.participations.filter(partnership=partnership).exists():
+        return found
+    return partnership_organisation_add(
+        partnership=partnership,
+        user=user,
+        new_name=name,
+        new_short_name=short_name,
+        new_kind=kind,
+        role=role,
+    ).organisation
+
+
 def _lock_participation(pk: int) -> PartnershipOrganisation:
     participation = (
         PartnershipOrganisation.objects.select_for_update()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plans import invitations, people
+from plans import invitations, partnership_organisations, people
 from plans.models import Group, Invitation, Membership, Partnership
 from plans.partnership_forms import GroupForm, InvitationForm, MembershipForm
+from plans.partnership_organisations import PartnershipChangeRefused
 from plans.permissions import ChangeRefused, access_for
 
 
@@ -102,10 +104,13 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                _bring_in_new_organisation(form, partnership, request.user)
                 group = form.save()
         except IntegrityError:
             # The form found the name free; another administrator took it a moment earlier.
             form.add_error("name", "This partnership already has a group of that name")
+        except PartnershipChangeRefused as refusal:
+            form.add_error("new_organisation", refusal.reason)
         else:
             messages.success(request, f"{group.name} {'added' if adding else 'saved'}.")
             return redirect("plans:partnership_manage", partnership_slug=partnership.slug)
@@ -114,6 +119,25 @@ def _group_form(request: HttpRequest, partnership: Partnership, group: Group) ->
         "plans/partnership/group_form.html",
         {"partnership": partnership, "form": form, "group": None if adding else group},
     )
+
+
+def _bring_in_new_organisation(form: GroupForm, partnership: Partnership, user: User) -> None:
+    """An organisation typed on the group form joins the partnership, as chair or member."""
+    data = form.cleaned_data
+    if not data.get("new_organisation", "").strip():
+        return
+    organisation = partnership_organisations.organisation_named_in_partnership(
+        partnership=partnership,
+        user=user,
+        name=data["new_organisation"],
+        short_name="",
+        kind=data["new_organisation_kind"],
+        role=data["new_organisation_role"],
+    )
+    if data["new_organisation_place"] == "chair":
+        form.instance.chair_organisation = organisation
+    else:
+        data["member_organisations"] = [*data["member_organisations"], organisation]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -773,3 +773,147 @@ def test_the_areas_list_costs_no_query_per_area(
         response = client.get(_url("district_list", partnership))
 
     assert "Ward 10" in response.content.decode()
+
+
+# An organisation typed in on the group form
+
+
+def _group(**changes) -> dict:
+    return {"name": "Reducing Reoffending Task Group", "kind": "task", **changes}
+
+
+def test_a_new_organisation_typed_on_the_group_form_chairs_the_group(
+    client, administrator, partnership
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership),
+        _group(
+            new_organisation="Cumbria Probation Trust",
+            new_organisation_kind="probation",
+            new_organisation_role="responsible",
+            new_organisation_place="chair",
+        ),
+    )
+
+    assert response.status_code == 302
+    made = Organisation.objects.get(name="Cumbria Probation Trust")
+    assert made.kind == "probation"
+    group = Group.objects.get(name="Reducing Reoffending Task Group")
+    assert group.chair_organisation == made
+    participation = PartnershipOrganisation.objects.get(partnership=partnership, organisation=made)
+    assert (participation.role, participation.history.get().history_user) == (
+        "responsible",
+        administrator,
+    )
+
+
+def test_a_partner_typed_on_the_group_form_joins_its_members_and_is_not_made_twice(
+    client, administrator, partnership, police_in, council, fire
+):
+    client.force_login(administrator)
+    before = Organisation.objects.count()
+
+    client.post(
+        _url("group_add", partnership),
+        _group(
+            member_organisations=[council.pk],
+            new_organisation="cumbria fire and rescue service",
+            new_organisation_role="co_operating",
+            new_organisation_place="member",
+        ),
+    )
+
+    group = Group.objects.get(name="Reducing Reoffending Task Group")
+    assert set(group.member_organisations.all()) == {council, fire}
+    assert Organisation.objects.count() == before
+    assert PartnershipOrganisation.objects.get(organisation=fire).role == "co_operating"
+
+
+def test_a_partner_already_in_the_partnership_typed_on_the_group_form_is_used_as_it_is(
+    client, administrator, partnership, police_in, police
+):
+    client.force_login(administrator)
+
+    client.post(
+        _url("group_add", partnership),
+        _group(new_organisation="CUMBRIA CONSTABULARY", new_organisation_place="chair"),
+    )
+
+    assert Group.objects.get(name="Reducing Reoffending Task Group").chair_organisation == police
+    assert PartnershipOrganisation.objects.get(pk=police_in.pk).role == "responsible"
+
+
+def test_the_group_form_asks_beside_each_field_for_what_a_new_organisation_needs(
+    client, administrator, partnership, police_in, police
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership),
+        _group(new_organisation="Eden Housing Association", chair_organisation=police.pk),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the kind of the new organisation" in _beside(page, "new_organisation_kind")
+    assert "Choose the organisation’s role" in _beside(page, "new_organisation_role")
+    assert "Choose whether the new organisation chairs the group" in _beside(
+        page, "new_organisation_place"
+    )
+    assert 'value="Eden Housing Association"' in page
+    assert not Organisation.objects.filter(name="Eden Housing Association").exists()
+    assert not Group.objects.filter(name="Reducing Reoffending Task Group").exists()
+
+
+def test_the_group_form_refuses_two_chairs(client, administrator, partnership, police_in, police):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership),
+        _group(
+            chair_organisation=police.pk,
+            new_organisation="Eden Housing Association",
+            new_organisation_kind="housing",
+            new_organisation_role="invited",
+            new_organisation_place="chair",
+        ),
+    )
+
+    assert "Empty one of them" in _beside(response.content.decode(), "new_organisation_place")
+    assert not Organisation.objects.filter(name="Eden Housing Association").exists()
+
+
+def test_a_group_whose_name_is_taken_makes_no_new_organisation(
+    client, administrator, partnership, task_group
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("group_add", partnership),
+        _group(
+            name=task_group.name,
+            new_organisation="Eden Housing Association",
+            new_organisation_kind="housing",
+            new_organisation_role="invited",
+            new_organisation_place="member",
+        ),
+    )
+
+    assert "already has a group of that name" in _beside(response.content.decode(), "name")
+    assert not Organisation.objects.filter(name="Eden Housing Association").exists()
+
+
+def test_the_group_form_offers_the_partnerships_organisations_as_members(
+    client, administrator, partnership, police_in, fire
+):
+    client.force_login(administrator)
+
+    page = client.get(_url("group_add", partnership)).content.decode()
+
+    members = page[page.index('id="div_id_member_organisations"') :]
+    members = members[: members.index("</fieldset>")]
+    assert f'value="{police_in.organisation_id}"' in members
+    assert "Cumbria Constabulary" in members
+    assert fire.name not in page
