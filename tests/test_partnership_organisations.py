@@ -917,3 +917,27 @@ def test_the_group_form_offers_the_partnerships_organisations_as_members(
     assert f'value="{police_in.organisation_id}"' in members
     assert "Cumbria Constabulary" in members
     assert fire.name not in page
+
+
+def test_an_area_name_taken_a_moment_earlier_is_refused_beside_the_name(
+    client, administrator, partnership, districts, monkeypatch
+):
+    from plans.organisation_forms import DistrictForm
+
+    real_is_valid = DistrictForm.is_valid
+
+    def named_a_moment_after_checking(form) -> bool:
+        valid = real_is_valid(form)
+        District.objects.create(partnership=partnership, name="ALLERDALE", order=7)
+        return valid
+
+    monkeypatch.setattr(DistrictForm, "is_valid", named_a_moment_after_checking)
+    client.force_login(administrator)
+
+    response = client.post(_url("district_add", partnership), {"name": "Allerdale"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "already has an area of that name" in _beside(page, "name")
+    assert 'value="Allerdale"' in page
+    assert partnership.districts.filter(name__iexact="allerdale").count() == 1
