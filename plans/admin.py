@@ -48,6 +48,7 @@ from plans.models import (
     PublishedCopy,
     RelatedStrategy,
     Section,
+    Subsection,
 )
 from plans.rich_text import RichTextFormField
 from priorities.admin import PriorityAdminForm
@@ -406,6 +407,25 @@ class SectionAdmin(DraftPlanContentOnly, HistoryAdmin):
         (None, {"fields": ["plan", ("order", "kind", "placement"), "title", "body"]}),
         ("Signed by", {"fields": ["signatory_name", "signatory_role"]}),
     ]
+
+
+class SubsectionAdminForm(RefuseControlCharacters, forms.ModelForm):
+    class Meta:
+        model = Subsection
+        fields = ["section", "order", "title", "body"]
+        field_classes = {"body": RichTextFormField}
+
+
+@admin.register(Subsection)
+class SubsectionAdmin(DraftPlanContentOnly, HistoryAdmin):
+    form = SubsectionAdminForm
+    plan_path = "section.plan"
+    list_display = ["title", "section", "order"]
+    list_filter = ["section__plan__partnership", "section__plan"]
+    list_select_related = ["section"]
+    search_fields = ["title", "body", "section__title"]
+    autocomplete_fields = ["section"]
+    fields = ["section", "order", "title", "body"]
 
 
 @admin.register(RelatedStrategy)

@@ -19,7 +19,7 @@ from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import TargetRow, measure_years, target_rows
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
-from plans.models import GlossaryTerm, Group, Plan, Section
+from plans.models import GlossaryTerm, Group, Plan, Section, Subsection
 from plans.rich_text import sanitise
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
@@ -38,10 +38,18 @@ def links(targets: Iterable[tuple[str, str]], separator: str = ", ") -> SafeStri
 
 
 @dataclass
+class SubsectionEntry:
+    subsection: Subsection
+    anchor: str
+    body: str
+
+
+@dataclass
 class SectionEntry:
     section: Section
     anchor: str
     body: str
+    subsections: list[SubsectionEntry] = field(default_factory=list)
     # Filled in only for members' web page while a plan is reviewed (plans.review).
     review_threads: list = field(default_factory=list)
 
@@ -176,6 +184,8 @@ class BudgetYear:
 class ContentsEntry:
     title: str
     anchor: str
+    # A section's subsections, listed under it.
+    children: list[ContentsEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -254,7 +264,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     """Build the document of a plan fetched with select_related("partnership")."""
     prefetch_related_objects(
         [plan],
-        "sections",
+        "sections__subsections",
         "related_strategies",
         "budget_lines",
         Prefetch(
@@ -292,7 +302,17 @@ def plan_document(plan: Plan) -> PlanDocument:
     for section in plan.sections.all():
         sections[section.placement].append(
             SectionEntry(
-                section=section, anchor=f"section-{section.pk}", body=sanitise(section.body)
+                section=section,
+                anchor=f"section-{section.pk}",
+                body=sanitise(section.body),
+                subsections=[
+                    SubsectionEntry(
+                        subsection=subsection,
+                        anchor=f"subsection-{subsection.pk}",
+                        body=sanitise(subsection.body),
+                    )
+                    for subsection in section.subsections.all()
+                ],
             )
         )
 
@@ -441,19 +461,30 @@ def _indicator_order(indicator: Indicator) -> tuple:
     return (indicator.indicator_set.name, len(indicator.code), indicator.code)
 
 
+def _section_contents(entries: list[SectionEntry]) -> list[ContentsEntry]:
+    return [
+        ContentsEntry(
+            entry.section.title,
+            entry.anchor,
+            [ContentsEntry(sub.subsection.title, sub.anchor) for sub in entry.subsections],
+        )
+        for entry in entries
+    ]
+
+
 def contents(document: PlanDocument) -> list[ContentsEntry]:
-    entries = [ContentsEntry(e.section.title, e.anchor) for e in document.sections_before]
+    entries = _section_contents(document.sections_before)
     entries += [ContentsEntry(e.priority.title, e.anchor) for e in document.priorities]
     if document.measures:
         entries.append(ContentsEntry("Local targets", "local-targets"))
-    entries += [ContentsEntry(e.section.title, e.anchor) for e in document.sections_after]
+    entries += _section_contents(document.sections_after)
     if document.governance:
         entries.append(ContentsEntry("Governance structure", "governance"))
     if document.related_strategies:
         entries.append(ContentsEntry("Links with other plans and strategies", "related-strategies"))
     if document.budget_years:
         entries.append(ContentsEntry("Budget", "budget"))
-    entries += [ContentsEntry(e.section.title, e.anchor) for e in document.sections_appendix]
+    entries += _section_contents(document.sections_appendix)
     if document.appendix_indicators:
         entries.append(ContentsEntry("Indicators", "indicators"))
     if document.glossary:

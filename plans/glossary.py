@@ -19,6 +19,8 @@ def document_text(document: PlanDocument) -> str:
     parts = [plan.title, plan.summary]
     for entry in document.sections_before + document.sections_after + document.sections_appendix:
         parts += [entry.section.title, strip_tags(entry.body)]
+        for sub in entry.subsections:
+            parts += [sub.subsection.title, strip_tags(sub.body)]
     for entry in document.priorities:
         priority = entry.priority
         parts += [

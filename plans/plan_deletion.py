@@ -13,7 +13,15 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
-from plans.models import BudgetLine, Plan, PlanTransition, PublishedCopy, RelatedStrategy, Section
+from plans.models import (
+    BudgetLine,
+    Plan,
+    PlanTransition,
+    PublishedCopy,
+    RelatedStrategy,
+    Section,
+    Subsection,
+)
 from priorities.models import (
     Action,
     ActionLeadPartner,
@@ -66,8 +74,9 @@ def _delete_each(queryset: QuerySet, user: AbstractBaseUser | None) -> int:
 
 def plan_delete(*, plan: Plan, user: AbstractBaseUser | None) -> None:
     """Delete a draft plan and all its content: progress, lead partners, actions, aims,
-    priorities, local targets, sections, related strategies, budget lines and its records.
-    The partnership's own things (glossary, groups, organisations) stay."""
+    priorities, local targets, sections and their subsections, related strategies, budget
+    lines and its records. The partnership's own things (glossary, groups, organisations)
+    stay."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         refusal = plan_deletion_refusal(plan)
@@ -89,6 +98,7 @@ def plan_delete(*, plan: Plan, user: AbstractBaseUser | None) -> None:
             LocalTargetValue.objects.filter(target__measure__plan=plan),
             LocalTarget.objects.filter(measure__plan=plan),
             LocalTargetMeasure.objects.filter(plan=plan),
+            Subsection.objects.filter(section__plan=plan),
             Section.objects.filter(plan=plan),
             RelatedStrategy.objects.filter(plan=plan),
             BudgetLine.objects.filter(plan=plan),

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
-from plans.models import Plan, RelatedStrategy, Section
+from plans.models import Plan, RelatedStrategy, Section, Subsection
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 # Finished and withdrawn actions stay in last year's plan; everything else carries on.
@@ -51,10 +51,10 @@ def _unique_slug(plan: Plan, base: str) -> str:
 def plan_start_next_year(*, plan: Plan, user: AbstractBaseUser | AnonymousUser) -> Plan:
     """Create next year's draft from a published plan, in one transaction.
 
-    Copied: sections, related strategies, priorities (with their task groups), aims, local
-    target measures with their rows and values, and every action that is neither complete nor
-    removed, with its lead partners and indicators. Review dates inside the old period are
-    cleared for officers to set again; later ones are kept.
+    Copied: sections with their subsections, related strategies, priorities (with their task
+    groups), aims, local target measures with their rows and values, and every action that is
+    neither complete nor removed, with its lead partners and indicators. Review dates inside the
+    old period are cleared for officers to set again; later ones are kept.
 
     Not copied: budget lines, because each year's budget is agreed afresh; progress updates,
     which stay on the original action and are read through carried_from (carried_progress);
@@ -119,7 +119,8 @@ def _create_next_plan(old: Plan, user) -> Plan:
 
 
 def _copy_sections(old: Plan, new: Plan, user, reason: str) -> None:
-    bulk_create_with_history(
+    originals = list(old.sections.order_by("order"))
+    copies = bulk_create_with_history(
         [
             Section(
                 plan=new,
@@ -131,11 +132,28 @@ def _copy_sections(old: Plan, new: Plan, user, reason: str) -> None:
                 signatory_name=section.signatory_name,
                 signatory_role=section.signatory_role,
             )
-            for section in old.sections.order_by("order")
+            for section in originals
         ],
         Section,
         default_user=_history_user(user),
         default_change_reason=reason,
+    )
+    section_map = {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
+    _create_with_history(
+        Subsection,
+        user,
+        reason,
+        [
+            Subsection(
+                section=section_map[subsection.section_id],
+                order=subsection.order,
+                title=subsection.title,
+                body=subsection.body,
+            )
+            for subsection in Subsection.objects.filter(section__plan=old).order_by(
+                "section", "order"
+            )
+        ],
     )
 
 

@@ -1,4 +1,5 @@
-"""The form a partnership administrator fills in for one of the plan's narrative sections."""
+"""The forms a partnership administrator fills in for the plan's narrative sections and their
+subsections."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django import forms
 
 from cspplan.forms import RefuseControlCharacters
 from plans.limits import SECTION_BODY_MAX, too_long
-from plans.models import Section
+from plans.models import Section, Subsection
 from plans.rich_text import RichTextFormField
 
 
@@ -42,10 +43,36 @@ class SectionForm(RefuseControlCharacters, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        # The editor's scripts go in the head with the page's nonce (sections/form.html); crispy
-        # would repeat them here without one, and the policy would refuse that copy.
-        self.helper.include_media = False
-        self.helper.label_size = "s"
-        self.helper.legend_size = "s"
+        self.helper = _helper()
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    # The editor's scripts go in the head with the page's nonce (sections/form.html); crispy
+    # would repeat them here without one, and the policy would refuse that copy.
+    helper.include_media = False
+    helper.label_size = "s"
+    helper.legend_size = "s"
+    return helper
+
+
+class SubsectionForm(RefuseControlCharacters, forms.ModelForm):
+    """A subsection's title and text, the text in the same rich-text editor as a section's."""
+
+    class Meta:
+        model = Subsection
+        fields = ["title", "body"]
+        field_classes = {"body": RichTextFormField}
+        labels = {"title": "Title", "body": "Text"}
+        error_messages = {
+            "title": {
+                "required": "Enter the subsection's title",
+                "max_length": too_long("The subsection's title", 200),
+            },
+            "body": {"max_length": too_long("The text", SECTION_BODY_MAX)},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -59,18 +59,26 @@ def _refused(request: HttpRequest, context: dict, reason: str) -> HttpResponse:
 @login_required
 def section_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
-    shown = list(plan.sections.order_by("order"))
-    # After a move the same button keeps the focus, as on the action plans.
-    for position, section in enumerate(shown):
-        section.focus_move = None
-        if request.GET.get("moved") == str(section.pk):
-            direction = request.GET.get("direction")
+    shown = list(plan.sections.order_by("order").prefetch_related("subsections"))
+    direction = request.GET.get("direction")
+    _mark_moved(shown, request.GET.get("moved"), direction)
+    for section in shown:
+        section.shown_subsections = list(section.subsections.all())
+        _mark_moved(section.shown_subsections, request.GET.get("moved_subsection"), direction)
+    return render(request, "plans/sections/list.html", {"plan": plan, "sections": shown})
+
+
+def _mark_moved(items: list, moved: str | None, direction: str | None) -> None:
+    """After a move the same button keeps the focus, as on the action plans; at an end, the
+    other button (the pressed one is then disabled)."""
+    for position, item in enumerate(items):
+        item.focus_move = None
+        if moved == str(item.pk):
             if direction == "up" and position == 0:
                 direction = "down"
-            elif direction == "down" and position == len(shown) - 1:
+            elif direction == "down" and position == len(items) - 1:
                 direction = "up"
-            section.focus_move = direction
-    return render(request, "plans/sections/list.html", {"plan": plan, "sections": shown})
+            item.focus_move = direction
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

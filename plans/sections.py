@@ -1,4 +1,4 @@
-"""Changing a plan's narrative sections: add, edit, move, remove.
+"""Changing a plan's narrative sections and their subsections: add, edit, move, remove.
 
 Each change locks the plan row first and checks again that it is a draft, so a section cannot
 change under a plan that was sent for review while the form was open.
@@ -12,11 +12,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
-from plans.models import Plan, Section
+from plans.models import Plan, Section, Subsection
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 SECTION_FIELDS = ("title", "kind", "placement", "body", "signatory_name", "signatory_role")
 GONE_MESSAGE = "This section has been removed meanwhile."
+SUBSECTION_GONE_MESSAGE = "This subsection has been removed meanwhile."
 
 
 def _lock_draft_plan(plan_id: int) -> Plan:
@@ -119,8 +120,80 @@ def section_move(*, section: Section, user: User, direction: Literal["up", "down
 
 @transaction.atomic
 def section_remove(*, section: Section, user: User) -> None:
-    """Delete the section; its history keeps the text and who removed it."""
+    """Delete the section with its subsections; their history keeps the text and who
+    removed them."""
     _lock_draft_plan(section.plan_id)
     section = _lock_section(section.pk)
+    for subsection in section.subsections.select_for_update():
+        subsection._history_user = user
+        subsection.delete()
     section._history_user = user
     section.delete()
+
+
+def _lock_subsection(pk: int) -> Subsection:
+    subsection = Subsection.objects.select_for_update().filter(pk=pk).first()
+    if subsection is None:
+        raise ChangeRefused(SUBSECTION_GONE_MESSAGE)
+    return subsection
+
+
+@transaction.atomic
+def subsection_create(*, section: Section, user: User, title: str, body: str) -> Subsection:
+    """Add a subsection after the section's last one."""
+    _lock_draft_plan(section.plan_id)
+    section = _lock_section(section.pk)
+    last = section.subsections.aggregate(last=Max("order"))["last"] or 0
+    subsection = Subsection(section=section, order=last + 1, title=title, body=body)
+    subsection._history_user = user
+    subsection.save()
+    return subsection
+
+
+@transaction.atomic
+def subsection_update(*, subsection: Subsection, user: User, title: str, body: str) -> Subsection:
+    _lock_draft_plan(subsection.section.plan_id)
+    _lock_section(subsection.section_id)
+    subsection = _lock_subsection(subsection.pk)
+    subsection.title = title
+    subsection.body = body
+    subsection._history_user = user
+    subsection.save(update_fields=["title", "body"])
+    return subsection
+
+
+@transaction.atomic
+def subsection_move(
+    *, subsection: Subsection, user: User, direction: Literal["up", "down"]
+) -> bool:
+    """Swap the subsection with its neighbour in its section; False when it is already first
+    or last. As with sections, the swap parks the subsection on a free place first."""
+    _lock_draft_plan(subsection.section.plan_id)
+    _lock_section(subsection.section_id)
+    siblings = Subsection.objects.select_for_update().filter(section_id=subsection.section_id)
+    current = list(siblings.order_by("order"))
+    position = next((i for i, s in enumerate(current) if s.pk == subsection.pk), None)
+    if position is None:
+        raise ChangeRefused(SUBSECTION_GONE_MESSAGE)
+    neighbour = position - 1 if direction == "up" else position + 1
+    if not 0 <= neighbour < len(current):
+        return False
+    moving, other = current[position], current[neighbour]
+    moving_order, other_order = moving.order, other.order
+    parking = current[-1].order + 1
+    Subsection.objects.filter(pk=moving.pk).update(order=parking)
+    for changed, order in ((other, moving_order), (moving, other_order)):
+        changed.order = order
+        changed._history_user = user
+        changed.save(update_fields=["order"])
+    return True
+
+
+@transaction.atomic
+def subsection_remove(*, subsection: Subsection, user: User) -> None:
+    """Delete the subsection; its history keeps the text and who removed it."""
+    _lock_draft_plan(subsection.section.plan_id)
+    _lock_section(subsection.section_id)
+    subsection = _lock_subsection(subsection.pk)
+    subsection._history_user = user
+    subsection.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import section_views
+from plans import section_views, subsection_views
 from priorities import views
 
 app_name = "priorities"
@@ -30,4 +30,16 @@ urlpatterns = [
     path("<int:pk>/remove/", views.action_remove, name="action_remove"),
     path("<int:pk>/move/", views.action_move, name="action_move"),
     path("<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path(
+        "section/<int:pk>/subsections/add/",
+        subsection_views.subsection_add,
+        name="subsection_add",
+    ),
+    path("subsection/<int:pk>/edit/", subsection_views.subsection_edit, name="subsection_edit"),
+    path("subsection/<int:pk>/move/", subsection_views.subsection_move, name="subsection_move"),
+    path(
+        "subsection/<int:pk>/remove/",
+        subsection_views.subsection_remove,
+        name="subsection_remove",
+    ),
 ]

@@ -45,6 +45,7 @@ from plans.models import (
     PublishedCopy,
     RelatedStrategy,
     Section,
+    Subsection,
 )
 from plans.plan_deletion import PlanDeletionRefused, plan_delete
 from priorities.models import (
@@ -99,7 +100,8 @@ def target_row(plan, district) -> LocalTarget:
 def one_of_each(action, editor, superuser, plan, priority, partnership, target_row):
     """At least one object of every registered model, for its change page."""
     GlossaryTerm.objects.create(partnership=partnership, term="ASB", meaning="Anti-social")
-    Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
+    section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
+    Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010

@@ -212,12 +212,14 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     content_version = importlib.import_module("plans.migrations.0005_content_version_triggers")
     review_date = importlib.import_module("priorities.migrations.0002_review_date_trigger")
     hidden = importlib.import_module("plans.migrations.0011_hidden_comment_triggers")
+    subsections = importlib.import_module("plans.migrations.0013_subsections")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = [
                 *content_version.sqlite_forward(),
                 *review_date.SQLITE_FORWARD,
                 *hidden._sqlite_forward(),
+                *subsections._sqlite_forward(),
             ]
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
@@ -225,6 +227,7 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *content_version.postgresql_forward(),
                 review_date.POSTGRESQL_FORWARD,
                 *hidden._postgresql_forward(),
+                *subsections._postgresql_forward(),
             ]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         expected = _trigger_names("\n".join(sql))

@@ -28,6 +28,7 @@ from plans.models import (
     PlanTransition,
     PublishedCopy,
     Section,
+    Subsection,
 )
 from plans.models.invitation import token_hash
 from priorities.models import Action, ReviewComment
@@ -140,6 +141,22 @@ def _section_form(world: World) -> dict:
         "placement": "before",
         "body": "Welcome to the plan.",
     }
+
+
+def _subsection(name: str) -> Callable[[World], str]:
+    """A subsection of the world's section, made when a case first asks for it."""
+
+    def url(world: World) -> str:
+        subsection, _ = Subsection.objects.get_or_create(
+            section=world.section, order=1, defaults={"title": "Crime"}
+        )
+        return reverse(name, args=[subsection.pk])
+
+    return url
+
+
+def _subsection_form(world: World) -> dict:
+    return {"title": "Crime", "body": "Crime fell by a tenth."}
 
 
 def _partnership(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -466,6 +483,64 @@ CASES = [
         data=lambda w: {"direction": "down"},
         plan_status=Status.IN_REVIEW,
     ),
+    # Partnership administrators keep the subsections of a draft plan's sections
+    Case("add a subsection form", "get", _section("priorities:subsection_add"), ADMINISTRATORS),
+    Case(
+        "add a subsection",
+        "post",
+        _section("priorities:subsection_add"),
+        ADMINISTRATORS,
+        data=_subsection_form,
+    ),
+    Case(
+        "edit a subsection form", "get", _subsection("priorities:subsection_edit"), ADMINISTRATORS
+    ),
+    Case(
+        "edit a subsection",
+        "post",
+        _subsection("priorities:subsection_edit"),
+        ADMINISTRATORS,
+        data=_subsection_form,
+    ),
+    Case(
+        "move a subsection",
+        "post",
+        _subsection("priorities:subsection_move"),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove a subsection confirmation",
+        "get",
+        _subsection("priorities:subsection_remove"),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a subsection", "post", _subsection("priorities:subsection_remove"), ADMINISTRATORS
+    ),
+    Case(
+        "edit a subsection of a plan in review",
+        "post",
+        _subsection("priorities:subsection_edit"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_subsection_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "add a subsection to a published plan",
+        "post",
+        _section("priorities:subsection_add"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_subsection_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "remove a subsection of a plan in review",
+        "post",
+        _subsection("priorities:subsection_remove"),
+        only(),
+        plan_status=Status.IN_REVIEW,
+    ),
     # Partnership administrators set up the partnership's groups and people
     Case("manage the partnership", "get", _partnership("plans:partnership_manage"), ADMINISTRATORS),
     Case("audit log", "get", _partnership("plans:partnership_audit"), ADMINISTRATORS),
@@ -681,6 +756,10 @@ MATRIX_ROUTES = {
     "priorities:section_edit",
     "priorities:section_move",
     "priorities:section_remove",
+    "priorities:subsection_add",
+    "priorities:subsection_edit",
+    "priorities:subsection_move",
+    "priorities:subsection_remove",
     "plans:partnership_manage",
     "plans:partnership_audit",
     "plans:group_add",

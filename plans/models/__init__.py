@@ -18,6 +18,7 @@ from plans.models.plan import (
     PlanQuerySet,
     RelatedStrategy,
     Section,
+    Subsection,
 )
 from plans.models.publishing import PublishedCopy
 from plans.models.workflow import HiddenComment, PlanTransition
@@ -41,4 +42,5 @@ __all__ = [
     "PublishedCopy",
     "RelatedStrategy",
     "Section",
+    "Subsection",
 ]

@@ -1,4 +1,5 @@
-"""Plans and their content: narrative sections, related strategies, glossary and budget.
+"""Plans and their content: narrative sections and their subsections, related strategies,
+glossary and budget.
 
 A plan's period is in financial years: start_year 2010 and end_year 2011 is "2010/11", the
 year that runs from 1 April 2010 to 31 March 2011.
@@ -195,6 +196,35 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#section-{self.pk}"
+
+
+class Subsection(models.Model):
+    """A numbered part of a section ("3.1 Crime"), listed under it in the contents; the body is
+    HTML sanitised whenever it is shown, as a section's is."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="subsections")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, validators=[TextLimit(SECTION_BODY_MAX)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "order"],
+                name="subsection_order_unique_in_section",
+                violation_error_message="Another subsection of this section already has that "
+                "place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.section.plan.get_absolute_url()}#subsection-{self.pk}"
 
 
 class RelatedStrategy(models.Model):
