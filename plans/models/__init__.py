@@ -8,6 +8,7 @@ from plans.models.partnership import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipLogo,
     PartnershipOrganisation,
 )
 from plans.models.plan import (
@@ -33,6 +34,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "Partnership",
+    "PartnershipLogo",
     "PartnershipOrganisation",
     "Plan",
     "PlanContentVersion",
