@@ -1,6 +1,13 @@
 from django.urls import path
 
-from plans import audit_views, invitation_views, partnership_views, review_urls, views
+from plans import (
+    audit_views,
+    invitation_views,
+    partnership_views,
+    plan_detail_views,
+    review_urls,
+    views,
+)
 
 app_name = "plans"
 
@@ -29,6 +36,12 @@ urlpatterns = [
         f"{_PARTNERSHIP}invitations/<int:pk>/withdraw/",
         partnership_views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(f"{_PARTNERSHIP}logo/", plan_detail_views.partnership_logo, name="partnership_logo"),
+    path(
+        f"{_PARTNERSHIP}cover.css",
+        plan_detail_views.partnership_cover_css,
+        name="partnership_cover_css",
     ),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
     path(

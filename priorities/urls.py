@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import section_views
+from plans import plan_detail_views, section_views
 from priorities import views
 
 app_name = "priorities"
@@ -30,4 +30,6 @@ urlpatterns = [
     path("<int:pk>/remove/", views.action_remove, name="action_remove"),
     path("<int:pk>/move/", views.action_move, name="action_move"),
     path("<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path("plan/<int:pk>/details/", plan_detail_views.plan_details_edit, name="plan_details"),
+    path("plan/<int:pk>/cover/", plan_detail_views.plan_cover_edit, name="plan_cover"),
 ]
