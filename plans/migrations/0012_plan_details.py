@@ -1,10 +1,12 @@
 """A plan's subtitle and first publication date; a partnership's cover colour and logo.
 
 Adding the columns and the colour and logo checks rebuilds plans_plan and plans_partnership on
-SQLite, which drops their content-version triggers (plans 0005): the last step puts every
-trigger back, as plans 0009 does. The logo's bytes live in their own table; the partnership's
-logo_sha256 changes with them, so its update trigger still counts a new logo in every plan's
-content version.
+SQLite, which drops their content-version triggers (plans 0005), and SQLite refuses to rename
+the rebuilt plans_plan while other tables' triggers name it. So on SQLite the first step drops
+every trigger plans 0009 knows, and the last puts them all back, as plans 0009 does.
+
+The logo's bytes live in their own table; the partnership's logo_sha256 changes with them, so
+its update trigger still counts a new logo in every plan's content version.
 """
 
 import importlib
@@ -17,12 +19,23 @@ from django.db import migrations, models
 restored = importlib.import_module("plans.migrations.0009_sqlite_triggers_restored")
 
 
+def drop_sqlite_triggers(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for statement in [
+        *restored.content_version.sqlite_forward(),
+        *restored.review_date.SQLITE_FORWARD,
+    ]:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]};", params=None)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0011_hidden_comment_triggers"),
     ]
 
     operations = [
+        migrations.RunPython(drop_sqlite_triggers, migrations.RunPython.noop),
         migrations.CreateModel(
             name="PartnershipLogo",
             fields=[
