@@ -567,3 +567,15 @@ def test_the_action_plans_page_links_the_details_and_cover_for_administrators_on
     assert f'href="{_cover(plan)}">Cover: logo and colour</a>' in shown
     assert _details(plan) not in not_shown
     assert _cover(plan) not in not_shown
+
+
+def test_the_audit_log_names_the_cover_change(client, administrator, plan):
+    _give_logo(plan, administrator)
+    client.force_login(administrator)
+
+    response = client.get(reverse("plans:partnership_audit", args=[plan.partnership.slug]))
+
+    assert response.status_code == 200
+    assert "Cover colour" in response.text
+    assert "Logo (its fingerprint)" in response.text
+    assert "#1d70b8" in response.text

@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
             model_name="historicalpartnership",
             name="colour",
             field=models.CharField(
+                "cover colour",
                 blank=True,
                 help_text="The plan cover's colour as #RRGGBB, for example #1d70b8.",
                 max_length=7,
@@ -67,12 +68,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalpartnership",
             name="logo_content_type",
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField("logo's file type", blank=True, max_length=20),
         ),
         migrations.AddField(
             model_name="historicalpartnership",
             name="logo_sha256",
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField("logo (its fingerprint)", blank=True, max_length=64),
         ),
         migrations.AddField(
             model_name="historicalplan",
@@ -92,6 +93,7 @@ class Migration(migrations.Migration):
             model_name="partnership",
             name="colour",
             field=models.CharField(
+                "cover colour",
                 blank=True,
                 help_text="The plan cover's colour as #RRGGBB, for example #1d70b8.",
                 max_length=7,
@@ -100,12 +102,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="partnership",
             name="logo_content_type",
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField("logo's file type", blank=True, max_length=20),
         ),
         migrations.AddField(
             model_name="partnership",
             name="logo_sha256",
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField("logo (its fingerprint)", blank=True, max_length=64),
         ),
         migrations.AddField(
             model_name="plan",

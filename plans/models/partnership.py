@@ -38,14 +38,15 @@ class Partnership(models.Model):
         "Organisation", through="PartnershipOrganisation", related_name="partnerships"
     )
     colour = models.CharField(
+        "cover colour",
         max_length=7,
         blank=True,
         help_text="The plan cover's colour as #RRGGBB, for example #1d70b8.",
     )
     # The logo's bytes are a PartnershipLogo, so the many queries that read a partnership with
     # its plans never carry them; its type and hash are here, in the history and in the URL.
-    logo_content_type = models.CharField(max_length=20, blank=True)
-    logo_sha256 = models.CharField(max_length=64, blank=True)
+    logo_content_type = models.CharField("logo's file type", max_length=20, blank=True)
+    logo_sha256 = models.CharField("logo (its fingerprint)", max_length=64, blank=True)
 
     history = HistoricalRecords()
 
