@@ -42,6 +42,7 @@ from plans.models import (
     Invitation,
     Organisation,
     Partnership,
+    PartnershipLogo,
     PartnershipOrganisation,
     Plan,
     PlanContentVersion,
@@ -393,6 +394,20 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "plan__partnership"]
     search_fields = ["plan__title", "plan__partnership__name"]
+
+
+@admin.register(PartnershipLogo)
+class PartnershipLogoAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
+    """Shown for support: the logo printed on a partnership's plan covers. Administrators
+    change it on a draft plan's cover page (plans.plan_details keeps its hash and type on the
+    partnership), never here."""
+
+    list_display = ["partnership"]
+    list_select_related = ["partnership"]
+    search_fields = ["partnership__name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("content")
 
 
 @admin.register(Section)

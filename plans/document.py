@@ -13,6 +13,7 @@ from html import escape
 
 from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
@@ -189,6 +190,19 @@ class ContentsEntry:
 
 
 @dataclass
+class Cover:
+    """What the cover shows beyond the plan's own fields: the partnership's logo, and when a
+    historical plan was first published. The colour is the cover stylesheet's (plans.cover)."""
+
+    logo_url: str = ""
+    logo_alt: str = ""
+    first_published: str = ""
+
+    # The PDF's renderer fetches the logo under this name (plans.pdf hands it the bytes).
+    print_logo_src = "embedded:logo"
+
+
+@dataclass
 class PlanDocument:
     plan: Plan
     is_draft: bool
@@ -204,6 +218,7 @@ class PlanDocument:
     appendix_indicators: list[AppendixIndicator]
     glossary: list[GlossaryTerm]
     contents: list[ContentsEntry]
+    cover: Cover = field(default_factory=Cover)
 
     @property
     def action_count(self) -> int:
@@ -407,10 +422,25 @@ def plan_document(plan: Plan) -> PlanDocument:
         appendix_indicators=appendix_indicators,
         glossary=[],
         contents=[],
+        cover=plan_cover(plan),
     )
     document.glossary = glossary_in_use(glossary_terms, document_text(document))
     document.contents = contents(document)
     return document
+
+
+def plan_cover(plan: Plan) -> Cover:
+    partnership = plan.partnership
+    logo_url = ""
+    if partnership.logo_sha256:
+        path = reverse("plans:partnership_logo", args=[partnership.slug])
+        logo_url = f"{path}?v={partnership.logo_sha256[:16]}"
+    first_published = plan.first_published_on
+    return Cover(
+        logo_url=logo_url,
+        logo_alt=partnership.name,
+        first_published=f"First published {first_published:%B %Y}" if first_published else "",
+    )
 
 
 def _indicators_by_action(plan: Plan) -> dict[int, list[Indicator]]:

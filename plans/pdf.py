@@ -11,8 +11,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from plans.cover import cover_css
 from plans.document import PlanDocument
-from plans.models import Plan
+from plans.models import PartnershipLogo, Plan
 from plans.pdf_render import PdfRenderTimeout, write_pdf_within
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,11 @@ def print_stylesheet() -> SafeString:
     return mark_safe(css)  # noqa: S308 -- our own stylesheets, not user text
 
 
+def cover_stylesheet(plan: Plan) -> SafeString:
+    """The partnership's cover colour (plans.cover), built only from a checked #rrggbb."""
+    return mark_safe(cover_css(plan.partnership.colour))  # noqa: S308
+
+
 def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
     return render_to_string(
         "plans/plan_print.html",
@@ -37,6 +43,9 @@ def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
             "is_draft": document.is_draft,
             "large_print": large_print,
             "stylesheet": print_stylesheet(),
+            "cover_stylesheet": cover_stylesheet(document.plan),
+            # The logo is fetched from the bytes plan_pdf hands the renderer, not a web address.
+            "for_print": True,
         },
     )
 
@@ -50,6 +59,7 @@ def published_print_html(plan: Plan, document_html: SafeString) -> str:
             "is_draft": False,
             "document_html": document_html,
             "stylesheet": print_stylesheet(),
+            "cover_stylesheet": cover_stylesheet(plan),
         },
     )
 
@@ -63,14 +73,16 @@ def static_roots() -> list[str]:
     return roots
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, embedded: dict[str, bytes] | None = None) -> bytes:
     """A4 and tagged (PDF/UA-1) so screen readers can follow the headings and tables.
 
     Made in a child process stopped after PDF_RENDER_TIMEOUT seconds, so a plan that takes too
     long is refused with a message rather than holding a web worker.
     """
     try:
-        return write_pdf_within(html, static_roots(), settings.PDF_RENDER_TIMEOUT)
+        return write_pdf_within(
+            html, static_roots(), settings.PDF_RENDER_TIMEOUT, embedded=embedded
+        )
     except PdfRenderTimeout:
         logger.error(
             "PDF render stopped after %s seconds (%s characters of HTML)",
@@ -80,5 +92,20 @@ def html_to_pdf(html: str) -> bytes:
         raise
 
 
+def embedded_files(document: PlanDocument) -> dict[str, bytes]:
+    """The files the printed document names by `embedded:` address: the partnership's logo."""
+    if not document.cover.logo_url:
+        return {}
+    content = (
+        PartnershipLogo.objects.filter(partnership_id=document.plan.partnership_id)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return {"logo": bytes(content)} if content is not None else {}
+
+
 def plan_pdf(document: PlanDocument, *, large_print: bool = False) -> bytes:
-    return html_to_pdf(print_html(document, large_print=large_print))
+    html = print_html(document, large_print=large_print)
+    embedded = embedded_files(document)
+    # Without a logo, the one-argument call other callers (and tests' stand-ins) make.
+    return html_to_pdf(html, embedded) if embedded else html_to_pdf(html)

@@ -27,6 +27,8 @@ LONG_RUN = 40
 # nothing, so the PDF's text reads as typed.
 BREAK_OPPORTUNITY = "\u200b"
 STATIC_SCHEME = "static:"
+# Files the caller hands over with the HTML (a partnership's logo, kept in the database).
+EMBEDDED_SCHEME = "embedded:"
 PDF_TOO_SLOW_ADVICE = (
     "This usually means very long text with no spaces, such as a pasted link, table or code. "
     "Shorten it or add spaces, then try again."
@@ -150,11 +152,17 @@ class StaticFilesOnly(URLFetcher):
     limit. WeasyPrint then leaves the image or stylesheet out and carries on.
     """
 
-    def __init__(self, static_roots: list[str]) -> None:
+    def __init__(self, static_roots: list[str], embedded: dict[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols=set())
         self.static_roots = [Path(root).resolve() for root in static_roots]
+        self.embedded = embedded or {}
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith(EMBEDDED_SCHEME):
+            name = url.removeprefix(EMBEDDED_SCHEME)
+            if name not in self.embedded:
+                raise ValueError(f"No embedded file {url[:100]}")
+            return URLFetcherResponse(url, self.embedded[name])
         if not url.startswith(STATIC_SCHEME):
             raise ValueError(f"The PDF may only use the app's static files, not {url[:100]}")
         path = self.find(url.removeprefix(STATIC_SCHEME))
@@ -177,17 +185,26 @@ class StaticFilesOnly(URLFetcher):
         return None
 
 
-def write_pdf(html: str, static_roots: list[str]) -> bytes:
+def write_pdf(
+    html: str, static_roots: list[str], embedded: dict[str, bytes] | None = None
+) -> bytes:
     """The PDF of a printable page, in this process. No base address: a relative link in the
     text stays as written rather than becoming a path on the server."""
     return weasyprint.HTML(
-        string=break_long_runs(html), base_url=None, url_fetcher=StaticFilesOnly(static_roots)
+        string=break_long_runs(html),
+        base_url=None,
+        url_fetcher=StaticFilesOnly(static_roots, embedded),
     ).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _child(connection: Connection, html: str, static_roots: list[str]) -> None:
+def _child(
+    connection: Connection,
+    html: str,
+    static_roots: list[str],
+    embedded: dict[str, bytes] | None = None,
+) -> None:
     try:
-        result = ("pdf", write_pdf(html, static_roots))
+        result = ("pdf", write_pdf(html, static_roots, embedded))
     except Exception:  # noqa: BLE001 -- reported to the parent, which raises it
         result = ("error", traceback.format_exc())
     connection.send(result)
@@ -206,11 +223,15 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def write_pdf_within(html: str, static_roots: list[str], seconds: int) -> bytes:
+def write_pdf_within(
+    html: str, static_roots: list[str], seconds: int, embedded: dict[str, bytes] | None = None
+) -> bytes:
     """The PDF, made in a child process that is killed if it runs past `seconds`."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, html, static_roots), daemon=True)
+    process = context.Process(
+        target=_child, args=(sender, html, static_roots, embedded), daemon=True
+    )
     process.start()
     sender.close()
     try:

@@ -5,6 +5,7 @@ from plans import (
     invitation_views,
     organisation_views,
     partnership_views,
+    plan_detail_views,
     review_urls,
     views,
 )
@@ -70,6 +71,12 @@ urlpatterns = [
         f"{_PARTNERSHIP}areas/<int:pk>/remove/",
         organisation_views.district_remove,
         name="district_remove",
+    ),
+    path(f"{_PARTNERSHIP}logo/", plan_detail_views.partnership_logo, name="partnership_logo"),
+    path(
+        f"{_PARTNERSHIP}cover.css",
+        plan_detail_views.partnership_cover_css,
+        name="partnership_cover_css",
     ),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
     path(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import section_views, subsection_views
+from plans import plan_detail_views, section_views, subsection_views
 from priorities import views
 
 app_name = "priorities"
@@ -42,4 +42,6 @@ urlpatterns = [
         subsection_views.subsection_remove,
         name="subsection_remove",
     ),
+    path("plan/<int:pk>/details/", plan_detail_views.plan_details_edit, name="plan_details"),
+    path("plan/<int:pk>/cover/", plan_detail_views.plan_cover_edit, name="plan_cover"),
 ]

@@ -23,6 +23,8 @@ from plans.models import (
     Group,
     Invitation,
     Membership,
+    Partnership,
+    PartnershipLogo,
     PartnershipOrganisation,
     Plan,
     PlanTransition,
@@ -169,6 +171,27 @@ def _task_group(world: World) -> int:
 
 def _reviewer_membership(world: World) -> int:
     return Membership.objects.get(partnership=world.plan.partnership, user__username="reviewer").pk
+
+
+# Plan details and cover (plans.plan_detail_views)
+def _plan_details_form(world: World) -> dict:
+    return {"title": "Partnership Plan", "start_year": "2010", "end_year": "2011"}
+
+
+def _with_logo(name: str) -> Callable[[World], str]:
+    """The partnership's address, once the partnership has a logo and a cover colour."""
+
+    def url(world: World) -> str:
+        partnership = world.plan.partnership
+        PartnershipLogo.objects.update_or_create(
+            partnership=partnership, defaults={"content": b"\x89PNG logo"}
+        )
+        Partnership.objects.filter(pk=partnership.pk).update(
+            colour="#1d70b8", logo_content_type="image/png", logo_sha256="3" * 64
+        )
+        return reverse(name, args=[partnership.slug])
+
+    return url
 
 
 INVITATION_TOKEN = "the-secret-from-the-email"
@@ -698,6 +721,73 @@ CASES = [
         _partnership("plans:district_remove", _district("Eden")),
         ADMINISTRATORS,
     ),
+    # Partnership administrators keep a draft plan's details and the partnership's cover;
+    # the logo and cover stylesheet are public once the partnership has a public plan.
+    Case("plan details form", "get", _plan_pk("priorities:plan_details"), ADMINISTRATORS),
+    Case(
+        "plan details",
+        "post",
+        _plan_pk("priorities:plan_details"),
+        ADMINISTRATORS,
+        data=_plan_details_form,
+    ),
+    Case(
+        "plan details of a plan in review",
+        "post",
+        _plan_pk("priorities:plan_details"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_plan_details_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "plan details form of a published plan",
+        "get",
+        _plan_pk("priorities:plan_details"),
+        only(),
+        plan_status=Status.PUBLISHED,
+    ),
+    Case("plan cover form", "get", _plan_pk("priorities:plan_cover"), ADMINISTRATORS),
+    Case(
+        "plan cover",
+        "post",
+        _plan_pk("priorities:plan_cover"),
+        ADMINISTRATORS,
+        data=lambda w: {"colour": "#00703c"},
+    ),
+    Case(
+        "plan cover of a published plan",
+        "post",
+        _plan_pk("priorities:plan_cover"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=lambda w: {"colour": "#00703c"},
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "logo of a partnership with only drafts",
+        "get",
+        _with_logo("plans:partnership_logo"),
+        members_only(anonymous=HIDDEN),
+    ),
+    Case(
+        "logo of a partnership with a published plan",
+        "get",
+        _with_logo("plans:partnership_logo"),
+        everyone(OK),
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "cover stylesheet of a partnership with only drafts",
+        "get",
+        _with_logo("plans:partnership_cover_css"),
+        members_only(anonymous=HIDDEN),
+    ),
+    Case(
+        "cover stylesheet of a partnership with a superseded plan",
+        "get",
+        _with_logo("plans:partnership_cover_css"),
+        everyone(OK),
+        plan_status=Status.SUPERSEDED,
+    ),
     # The Django admin is for site superusers
     Case(
         "admin",
@@ -781,6 +871,10 @@ MATRIX_ROUTES = {
     "plans:district_edit",
     "plans:district_move",
     "plans:district_remove",
+    "priorities:plan_details",
+    "priorities:plan_cover",
+    "plans:partnership_logo",
+    "plans:partnership_cover_css",
 }
 
 

@@ -84,7 +84,7 @@ def reverse(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0011_hidden_comment_triggers"),
+        ("plans", "0012_plan_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

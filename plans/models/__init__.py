@@ -8,6 +8,7 @@ from plans.models.partnership import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipLogo,
     PartnershipOrganisation,
 )
 from plans.models.plan import (
@@ -34,6 +35,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "Partnership",
+    "PartnershipLogo",
     "PartnershipOrganisation",
     "Plan",
     "PlanContentVersion",

@@ -5,10 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.limits import SHORT_TEXT_MAX, TextLimit
+
+# A lower-case hex colour: forms and services lower-case what is typed.
+COLOUR_PATTERN = r"^#[0-9a-f]{6}$"
+COLOUR_MESSAGE = "Enter the colour as a # and six hexadecimal digits, for example #1d70b8."
+LOGO_CONTENT_TYPES = ("image/png", "image/jpeg")
+LOGO_MAX_BYTES = 1024 * 1024
 
 
 class Partnership(models.Model):
@@ -29,17 +37,67 @@ class Partnership(models.Model):
     organisations = models.ManyToManyField(
         "Organisation", through="PartnershipOrganisation", related_name="partnerships"
     )
+    colour = models.CharField(
+        "cover colour",
+        max_length=7,
+        blank=True,
+        help_text="The plan cover's colour as #RRGGBB, for example #1d70b8.",
+    )
+    # The logo's bytes are a PartnershipLogo, so the many queries that read a partnership with
+    # its plans never carry them; its type and hash are here, in the history and in the URL.
+    logo_content_type = models.CharField("logo's file type", max_length=20, blank=True)
+    logo_sha256 = models.CharField("logo (its fingerprint)", max_length=64, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour="") | Q(colour__regex=COLOUR_PATTERN),
+                name="partnership_colour_is_hex",
+                violation_error_message=COLOUR_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=(Q(logo_content_type="") & Q(logo_sha256=""))
+                | (Q(logo_content_type__in=LOGO_CONTENT_TYPES) & ~Q(logo_sha256="")),
+                name="partnership_logo_type_allowed",
+                violation_error_message="A logo must be a PNG or JPEG image.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("admin:plans_partnership_change", args=[self.pk])
+
+
+class PartnershipLogo(models.Model):
+    """The image printed on the partnership's plan covers, kept in the database so every app
+    server can serve it without shared file storage. Only the plan services write it, together
+    with the partnership's logo_sha256 and logo_content_type."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="logo"
+    )
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["partnership"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("content"), LOGO_MAX_BYTES),
+                name="partnership_logo_at_most_1_mb",
+                violation_error_message="The logo must be 1 MB or smaller.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Logo of {self.partnership}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:partnership_logo", args=[self.partnership.slug])
 
 
 class District(models.Model):

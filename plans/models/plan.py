@@ -55,6 +55,7 @@ class Plan(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=100)
     start_year = models.PositiveSmallIntegerField(
         help_text="The financial year the plan starts: 2010 for 2010/11."
@@ -70,6 +71,11 @@ class Plan(models.Model):
     strategy_end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
+    first_published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date a historical plan was first published, printed on its cover.",
+    )
     previous_plan = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
