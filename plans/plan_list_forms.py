@@ -194,7 +194,8 @@ def parse_term_line(line: str) -> tuple[TermEntry | None, str | None]:
     if match is None:
         return (
             None,
-            "write the term, then – or : and its meaning, for example “ASB – anti-social behaviour”",
+            "write the term, then – or : and its meaning, for example "
+            "“ASB – anti-social behaviour”",
         )
     term, meaning = line[: match.start()].strip(), line[match.end() :].strip()
     if not term:
@@ -334,14 +335,16 @@ def parse_financial_year(text: str) -> int:
 
 
 class AmountField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
+    """Typed as text, checked as text (length, control characters), then read as pounds."""
+
+    def clean(self, value):
+        value = super().clean(value)
         return parse_amount(value) if value else None
 
 
 class FinancialYearField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         return parse_financial_year(value) if value else None
 
 
