@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -34,8 +35,9 @@ MEANING_MAX = SHORT_TEXT_MAX
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
-    helper.label_size = "s"
-    helper.legend_size = "s"
+    helper.disable_csrf = True  # the page's form carries the token
+    helper.label_size = Size.for_label(Size.SMALL)
+    helper.legend_size = Size.for_legend(Size.SMALL)
     return helper
 
 
