@@ -90,6 +90,8 @@ def parse_strategy_line(line: str) -> tuple[StrategyEntry | None, str | None]:
     """One line "Title", "Title | Owner", "Title | Owner | https://address" or
     "Title | https://address": the entry, or what is wrong with it."""
     parts = [part.strip() for part in line.split("|")]
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()  # "Title | Owner |": nothing after the last bar
     if len(parts) > 3:
         return None, "use at most three parts: Title | Owner | https://address"
     title, owner, url = parts[0], "", ""

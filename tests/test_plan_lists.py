@@ -478,6 +478,21 @@ def test_bad_strategy_lines_are_reported_by_number_and_nothing_is_added(
     assert _strategy_titles(plan) == ["Community Plan", "Housing Strategy", "Youth Plan"]
 
 
+@pytest.mark.parametrize("name", ["strategy_add_many", "term_add_many"])
+def test_a_control_character_in_a_paste_is_refused_beside_the_field_and_kept(
+    client, administrator, plan, name
+):
+    client.force_login(administrator)
+
+    response = client.post(_url(name, plan.pk), {"lines": "Kept line: fine\nBad\x1b line: x"})
+
+    assert response.status_code == 200
+    assert "Remove the invisible control characters" in response.text
+    assert 'id="id_lines_1_error"' in response.text
+    assert "Kept line: fine" in response.text
+    assert _strategy_titles(plan) == [] and _terms(plan) == []
+
+
 def test_a_paste_of_blank_lines_asks_for_a_line(client, administrator, plan):
     client.force_login(administrator)
 
@@ -495,6 +510,8 @@ def test_a_paste_of_blank_lines_asks_for_a_line(client, administrator, plan):
         (" Plan |  Council | https://example.org/p ", ("Plan", "Council", "https://example.org/p")),
         ("Plan | https://example.org/p", ("Plan", "", "https://example.org/p")),
         ("Plan | Council | www.example.org", ("Plan", "Council", "https://www.example.org")),
+        ("Plan | Council |  ", ("Plan", "Council", "")),
+        ("Plan || https://example.org/p", ("Plan", "", "https://example.org/p")),
     ],
 )
 def test_a_strategy_line_is_read_in_each_of_its_forms(line, entry):
