@@ -106,7 +106,9 @@ def _row_and_plan(
     return row, get_plan_for_user(request, row.plan_id, write=True)
 
 
-def _move(request: HttpRequest, list_url: str, what: str, move) -> HttpResponse:
+def _move(
+    request: HttpRequest, list_url: str, what: str, move: Callable[[str], bool]
+) -> HttpResponse:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponse(f"Choose to move the {what} up or down.", status=400)
@@ -118,7 +120,9 @@ def _move(request: HttpRequest, list_url: str, what: str, move) -> HttpResponse:
     return redirect(f"{list_url}?moved={pk}&direction={direction}")
 
 
-def _remove_page(request: HttpRequest, context: dict, remove, done: str) -> HttpResponse:
+def _remove_page(
+    request: HttpRequest, context: dict, remove: Callable[[], None], done: str
+) -> HttpResponse:
     if request.method == "POST":
         remove()
         messages.success(request, done)

@@ -4,10 +4,12 @@ the plan's budget lines, with the house's refusals, history and all-or-nothing p
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 
 from plans import plan_list_views
@@ -1018,3 +1020,56 @@ def test_what_is_kept_shows_in_the_plan_document(client, administrator, plan):
     assert "Budget for 2010/11" in text and "Budget for 2011/12" in text
     assert "Street pastors" in text and "CCTV" in text
     assert "£12,500.00" in text
+
+
+def _add_terms_at_once(additions: list[tuple[Plan, str]], user) -> list[object]:
+    """Each (plan, term) added in its own thread and database connection, all at once; what
+    each returned, or the exception it raised."""
+    barrier = threading.Barrier(len(additions))
+    results: list[object] = [None] * len(additions)
+
+    def add(index: int, plan: Plan, term: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = services.glossary_term_create(
+                plan=plan, user=user, term=term, meaning="x"
+            )
+        except Exception as error:  # noqa: BLE001 - the outcome being checked
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=add, args=(index, *addition))
+        for index, addition in enumerate(additions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Races need real concurrent connections with row locks; SQLite has one writer.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_plans_adding_the_same_term_at_once_add_it_once(plan, administrator):
+    """The glossary is the partnership's: through two draft plans at once, one addition wins
+    and the other is told the term is taken, never a database error."""
+    second = Plan.objects.create(
+        partnership=plan.partnership,
+        title="Other draft",
+        slug="other",
+        start_year=2011,
+        end_year=2012,
+    )
+    for number in range(8):
+        term = f"TERM{number}"
+
+        results = _add_terms_at_once([(plan, term), (second, term.lower())], administrator)
+
+        kinds = sorted(type(result).__name__ for result in results)
+        assert kinds == ["GlossaryTerm", "TermTaken"], results
+        assert GlossaryTerm.objects.filter(term__iexact=term).count() == 1
