@@ -1073,3 +1073,23 @@ def test_two_plans_adding_the_same_term_at_once_add_it_once(plan, administrator)
         kinds = sorted(type(result).__name__ for result in results)
         assert kinds == ["GlossaryTerm", "TermTaken"], results
         assert GlossaryTerm.objects.filter(term__iexact=term).count() == 1
+
+
+def test_a_change_shows_in_the_plan_document_already_read(client, administrator, plan, lists):
+    """The draft's page is kept between reads; each list's change makes it anew."""
+    client.force_login(administrator)
+    page = reverse("plans:plan_detail", args=[plan.partnership.slug, plan.slug])
+    GlossaryTerm.objects.create(partnership=plan.partnership, term="CCTV", meaning="Cameras")
+    assert "Community Plan" in client.get(page).text
+
+    client.post(_url("strategy_edit", lists["strategy"].pk), STRATEGY_FORM | {"title": "CCTV Plan"})
+    client.post(_url("budget_line_edit", lists["line"].pk), BUDGET_FORM | {"amount": "777"})
+    client.post(
+        _url("term_edit", plan.pk, GlossaryTerm.objects.get(term="CCTV").pk),
+        {"term": "CCTV", "meaning": "Closed-circuit television"},
+    )
+    text = client.get(page).text
+
+    assert "CCTV Plan" in text and "Community Plan" not in text
+    assert "£777.00" in text
+    assert "<dt>CCTV</dt><dd>Closed-circuit television</dd>" in text
