@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import plan_detail_views, section_views, subsection_views
+from plans import plan_detail_views, plan_list_views, section_views, subsection_views
 from priorities import views
 
 app_name = "priorities"
@@ -12,6 +12,35 @@ urlpatterns = [
     path("section/<int:pk>/edit/", section_views.section_edit, name="section_edit"),
     path("section/<int:pk>/move/", section_views.section_move, name="section_move"),
     path("section/<int:pk>/remove/", section_views.section_remove, name="section_remove"),
+    # A draft plan's lists: related strategies, the partnership's glossary, the budget
+    path("plan/<int:pk>/strategies/", plan_list_views.strategy_list, name="strategies"),
+    path("plan/<int:pk>/strategies/add/", plan_list_views.strategy_add, name="strategy_add"),
+    path(
+        "plan/<int:pk>/strategies/add-many/",
+        plan_list_views.strategy_add_many,
+        name="strategy_add_many",
+    ),
+    path("strategy/<int:pk>/edit/", plan_list_views.strategy_edit, name="strategy_edit"),
+    path("strategy/<int:pk>/move/", plan_list_views.strategy_move, name="strategy_move"),
+    path("strategy/<int:pk>/remove/", plan_list_views.strategy_remove, name="strategy_remove"),
+    path("plan/<int:pk>/glossary/", plan_list_views.glossary_list, name="glossary"),
+    path("plan/<int:pk>/glossary/add/", plan_list_views.term_add, name="term_add"),
+    path("plan/<int:pk>/glossary/add-many/", plan_list_views.term_add_many, name="term_add_many"),
+    path("plan/<int:plan_pk>/term/<int:pk>/edit/", plan_list_views.term_edit, name="term_edit"),
+    path(
+        "plan/<int:plan_pk>/term/<int:pk>/remove/",
+        plan_list_views.term_remove,
+        name="term_remove",
+    ),
+    path("plan/<int:pk>/budget/", plan_list_views.budget_list, name="budget"),
+    path("plan/<int:pk>/budget/add/", plan_list_views.budget_line_add, name="budget_line_add"),
+    path("budget-line/<int:pk>/edit/", plan_list_views.budget_line_edit, name="budget_line_edit"),
+    path("budget-line/<int:pk>/move/", plan_list_views.budget_line_move, name="budget_line_move"),
+    path(
+        "budget-line/<int:pk>/remove/",
+        plan_list_views.budget_line_remove,
+        name="budget_line_remove",
+    ),
     path("priority/<int:pk>/", views.action_plan, name="action_plan"),
     path("priority/<int:pk>/edit/", views.priority_edit, name="priority_edit"),
     path("priority/<int:pk>/add/", views.action_add, name="action_add"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -19,7 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from plans.models import (
+    BudgetLine,
     District,
+    GlossaryTerm,
     Group,
     Invitation,
     Membership,
@@ -29,6 +32,7 @@ from plans.models import (
     Plan,
     PlanTransition,
     PublishedCopy,
+    RelatedStrategy,
     Section,
     Subsection,
 )
@@ -159,6 +163,58 @@ def _subsection(name: str) -> Callable[[World], str]:
 
 def _subsection_form(world: World) -> dict:
     return {"title": "Crime", "body": "Crime fell by a tenth."}
+
+
+# A draft plan's lists (made when a URL first needs them, so the World stays as it is)
+def _strategy(world: World) -> int:
+    strategy, _ = RelatedStrategy.objects.get_or_create(
+        plan=world.plan, order=1, defaults={"title": "Community Plan"}
+    )
+    RelatedStrategy.objects.get_or_create(
+        plan=world.plan, order=2, defaults={"title": "Housing Strategy"}
+    )
+    return strategy.pk
+
+
+def _term(world: World) -> int:
+    term, _ = GlossaryTerm.objects.get_or_create(
+        partnership=world.plan.partnership, term="ASB", defaults={"meaning": "Anti-social"}
+    )
+    return term.pk
+
+
+def _budget_line(world: World) -> int:
+    line, _ = BudgetLine.objects.get_or_create(
+        plan=world.plan,
+        order=1,
+        defaults={"project": "Alley gates", "amount": Decimal("500"), "year": 2010},
+    )
+    BudgetLine.objects.get_or_create(
+        plan=world.plan,
+        order=2,
+        defaults={"project": "Mediation", "amount": Decimal("250"), "year": 2010},
+    )
+    return line.pk
+
+
+def _list_row(name: str, row: Callable[[World], int]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[row(w)])
+
+
+def _plan_term(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.plan.pk, _term(w)])
+
+
+def _strategy_form(world: World) -> dict:
+    return {"title": "Youth Plan", "owner": "Council", "url": "https://example.org/youth"}
+
+
+def _term_form(world: World) -> dict:
+    return {"term": "MARAC", "meaning": "Multi-Agency Risk Assessment Conference"}
+
+
+def _budget_form(world: World) -> dict:
+    return {"project": "Street pastors", "funding_stream": "", "amount": "£1,250", "year": "2010"}
 
 
 def _partnership(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -564,6 +620,136 @@ CASES = [
         only(),
         plan_status=Status.IN_REVIEW,
     ),
+    # Partnership administrators keep a draft plan's related strategies, glossary and budget
+    Case("plan's related strategies", "get", _plan_pk("priorities:strategies"), ADMINISTRATORS),
+    Case("add a strategy form", "get", _plan_pk("priorities:strategy_add"), ADMINISTRATORS),
+    Case(
+        "add a strategy",
+        "post",
+        _plan_pk("priorities:strategy_add"),
+        ADMINISTRATORS,
+        data=_strategy_form,
+    ),
+    Case(
+        "add many strategies",
+        "post",
+        _plan_pk("priorities:strategy_add_many"),
+        ADMINISTRATORS,
+        data=lambda w: {"lines": "Youth Plan | Council\nHousing Plan"},
+    ),
+    Case(
+        "edit a strategy",
+        "post",
+        _list_row("priorities:strategy_edit", _strategy),
+        ADMINISTRATORS,
+        data=_strategy_form,
+    ),
+    Case(
+        "move a strategy",
+        "post",
+        _list_row("priorities:strategy_move", _strategy),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove a strategy confirmation",
+        "get",
+        _list_row("priorities:strategy_remove", _strategy),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a strategy",
+        "post",
+        _list_row("priorities:strategy_remove", _strategy),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "add many strategies to a plan in review",
+        "post",
+        _plan_pk("priorities:strategy_add_many"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=lambda w: {"lines": "Youth Plan"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case("glossary", "get", _plan_pk("priorities:glossary"), ADMINISTRATORS),
+    Case("add a term", "post", _plan_pk("priorities:term_add"), ADMINISTRATORS, data=_term_form),
+    Case(
+        "add many terms",
+        "post",
+        _plan_pk("priorities:term_add_many"),
+        ADMINISTRATORS,
+        data=lambda w: {"lines": "PCSO: Police Community Support Officer"},
+    ),
+    Case(
+        "edit a term", "post", _plan_term("priorities:term_edit"), ADMINISTRATORS, data=_term_form
+    ),
+    Case("remove a term confirmation", "get", _plan_term("priorities:term_remove"), ADMINISTRATORS),
+    Case("remove a term", "post", _plan_term("priorities:term_remove"), ADMINISTRATORS),
+    Case(
+        "edit a term through a published plan",
+        "post",
+        _plan_term("priorities:term_edit"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_term_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "remove a term through a plan in review",
+        "post",
+        _plan_term("priorities:term_remove"),
+        only(),
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case("budget", "get", _plan_pk("priorities:budget"), ADMINISTRATORS),
+    Case(
+        "add a budget line",
+        "post",
+        _plan_pk("priorities:budget_line_add"),
+        ADMINISTRATORS,
+        data=_budget_form,
+    ),
+    Case(
+        "edit a budget line form",
+        "get",
+        _list_row("priorities:budget_line_edit", _budget_line),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "edit a budget line",
+        "post",
+        _list_row("priorities:budget_line_edit", _budget_line),
+        ADMINISTRATORS,
+        data=_budget_form,
+    ),
+    Case(
+        "move a budget line",
+        "post",
+        _list_row("priorities:budget_line_move", _budget_line),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove a budget line",
+        "post",
+        _list_row("priorities:budget_line_remove", _budget_line),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "add a budget line to a published plan",
+        "post",
+        _plan_pk("priorities:budget_line_add"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_budget_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "move a budget line of a plan in review",
+        "post",
+        _list_row("priorities:budget_line_move", _budget_line),
+        only(),
+        data=lambda w: {"direction": "down"},
+        plan_status=Status.IN_REVIEW,
+    ),
     # Partnership administrators set up the partnership's groups and people
     Case("manage the partnership", "get", _partnership("plans:partnership_manage"), ADMINISTRATORS),
     Case("audit log", "get", _partnership("plans:partnership_audit"), ADMINISTRATORS),
@@ -695,6 +881,22 @@ CASES = [
         _partnership("plans:district_edit", _district("Eden")),
         ADMINISTRATORS,
     ),
+    "priorities:strategies",
+    "priorities:strategy_add",
+    "priorities:strategy_add_many",
+    "priorities:strategy_edit",
+    "priorities:strategy_move",
+    "priorities:strategy_remove",
+    "priorities:glossary",
+    "priorities:term_add",
+    "priorities:term_add_many",
+    "priorities:term_edit",
+    "priorities:term_remove",
+    "priorities:budget",
+    "priorities:budget_line_add",
+    "priorities:budget_line_edit",
+    "priorities:budget_line_move",
+    "priorities:budget_line_remove",
     Case(
         "rename an area",
         "post",
