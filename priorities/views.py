@@ -218,6 +218,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": updates,
             "history": action_history(action),
             "can_change": can_change,
+            "can_restore": priority.change_refusal is None and not is_current,
             "progress_form": ProgressUpdateForm() if can_record_progress else None,
         },
     )
@@ -281,7 +282,8 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_remove(action=action, user=request.user)
         messages.success(
             request,
-            "The action has been removed. A partnership administrator can bring it back.",
+            "The action has been removed. It can be brought back from the list of removed "
+            "actions below.",
         )
         return redirect(_action_plan_url(priority))
     return render(

@@ -765,3 +765,27 @@ def test_bringing_back_an_action_already_in_the_plan_changes_nothing(
     assert "The action is already part of the plan." in response.text
     action.refresh_from_db()
     assert (action.version, action.order, action.status) == (1, 1, Action.Status.NOT_STARTED)
+
+
+def test_a_removed_actions_page_offers_to_bring_it_back_to_those_who_may(
+    client, editor, viewer, removed_action
+):
+    restore = f'action="{_url("action_restore", removed_action.pk)}"'
+    client.force_login(editor)
+    assert restore in client.get(_url("action", removed_action.pk)).text
+
+    client.force_login(viewer)
+    page = client.get(_url("action", removed_action.pk)).text
+    assert restore not in page
+    assert "Whoever may change this action plan can bring it back." in page
+
+
+def test_removing_an_action_says_where_to_bring_it_back(client, editor, action):
+    client.force_login(editor)
+
+    confirmation = client.get(_url("action_remove", action.pk)).text
+    response = client.post(_url("action_remove", action.pk), follow=True)
+
+    assert "brought back from the action plan's list of removed actions" in confirmation
+    assert "It can be brought back from the list of removed actions below." in response.text
+    assert "Bring back" in response.text
