@@ -8,12 +8,19 @@ history and its author.
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 
 from plans.models import Group, Membership, Plan
-from priorities import priority_views, services
+from priorities import priority_views, services, views
 from priorities.models import Action, Aim, Priority
 
 pytestmark = pytest.mark.django_db
@@ -789,3 +796,97 @@ def test_removing_an_action_says_where_to_bring_it_back(client, editor, action):
     assert "brought back from the action plan's list of removed actions" in confirmation
     assert "It can be brought back from the list of removed actions below." in response.text
     assert "Bring back" in response.text
+
+
+# Removing a priority while someone adds an action to it
+
+
+ACTION_FORM = {
+    "text": "Run a summer diversion scheme.",
+    "lead_partners": "Cumbria Police",
+    "status": "not_started",
+}
+
+
+def test_an_action_added_to_a_priority_removed_meanwhile_is_refused_with_the_text_kept(
+    client, editor, plan, priorities, task_group, monkeypatch
+):
+    """The add page checked the priority; an administrator removed it before the save."""
+    empty = priorities[2]
+    Priority.objects.filter(pk=empty.pk).update(task_group=task_group)
+    real_create = services.action_create
+
+    def removed_meanwhile(**kwargs):
+        Priority.objects.filter(pk=empty.pk).delete()
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(views.services, "action_create", removed_meanwhile)
+    client.force_login(editor)
+
+    response = client.post(_url("action_add", empty.pk), ACTION_FORM)
+
+    assert response.status_code == 409
+    assert "This priority has been removed meanwhile." in response.text
+    assert "Run a summer diversion scheme." in response.text
+    assert not Action.objects.filter(text=ACTION_FORM["text"]).exists()
+
+
+def _race(*calls):
+    """Run the calls at once, one thread and database connection each; an exception is
+    returned in its place, as the server error it would have been."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            time.sleep(random.uniform(0, 0.1))
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Races need real concurrent connections with row locks; SQLite has one writer.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_removing_a_priority_racing_an_added_action_loses_nothing_and_never_errs(
+    editor, administrator, plan, task_group
+):
+    adding, removing = Client(), Client()
+    adding.force_login(editor)
+    removing.force_login(administrator)
+    deadline = time.monotonic() + 25
+    for number in range(1, 16):
+        if time.monotonic() > deadline:
+            break
+        priority = Priority.objects.create(
+            plan=plan, order=number, title=f"Priority {number}", task_group=task_group
+        )
+        added, removed = _race(
+            partial(adding.post, _url("action_add", priority.pk), ACTION_FORM),
+            partial(removing.post, _url("priority_remove", priority.pk)),
+        )
+        assert not isinstance(added, Exception), added
+        assert not isinstance(removed, Exception), removed
+        still_there = Priority.objects.filter(pk=priority.pk).exists()
+        if still_there:
+            # The action came first: it is kept, and the removal was refused.
+            assert (added.status_code, removed.status_code) == (302, 409)
+            assert Action.objects.filter(priority=priority).count() == 1
+        else:
+            # The removal came first: the add was refused or found nothing, typed text kept.
+            assert removed.status_code == 302
+            assert added.status_code in (404, 409)
+            if added.status_code == 409:
+                assert ACTION_FORM["text"] in added.text

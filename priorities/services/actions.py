@@ -29,6 +29,7 @@ from priorities.services._locks import (
     REMOVED_MESSAGE,
     _lock_current_action,
     _lock_draft_plan,
+    _lock_priority,
     _plan_id_of,
 )
 
@@ -115,8 +116,9 @@ def action_create(
 ) -> Action:
     """Add an action at the end of the priority's action plan."""
     _lock_draft_plan(priority.plan_id)
-    # Lock the priority so two officers adding at once do not both take the same place.
-    Priority.objects.select_for_update().filter(pk=priority.pk).first()
+    # Lock the priority so two officers adding at once do not both take the same place, and
+    # refuse if an administrator removed it meanwhile.
+    _lock_priority(priority.pk)
     last = priority.actions.aggregate(last=Max("order"))["last"] or 0
     action = Action(
         priority=priority,
