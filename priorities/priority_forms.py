@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from plans.limits import LONG_TEXT_MAX, too_long
 from plans.models import Group, Partnership
@@ -48,10 +49,14 @@ class PriorityAdminForm(PriorityForm):
 
     field_order = ["title", "label", "task_group", "lead_officer", "is_cross_cutting"]
 
-    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+    def __init__(
+        self, *args, partnership: Partnership, current_group_id: int | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The partnership's task groups, and whatever group the priority has now (the admin
+        # may have given it another kind of group), so saving never drops it unasked.
         self.fields["task_group"].queryset = Group.objects.filter(
-            partnership=partnership, kind=Group.Kind.TASK
+            Q(kind=Group.Kind.TASK) | Q(pk=current_group_id), partnership=partnership
         ).order_by("order", "name")
 
     def clean_label(self) -> str:

@@ -127,6 +127,7 @@ def priority_remove(request: HttpRequest, pk: int) -> HttpResponse:
         "priority": priority,
         "refusal": services.priority_removal_refusal(priority),
         "aim_count": priority.aims.count(),
+        "comment_count": priority.review_comments.count(),
     }
     if request.method == "POST":
         try:

@@ -135,6 +135,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None,
             initial=initial_for_priority_admin(priority),
             partnership=priority.plan.partnership,
+            current_group_id=priority.task_group_id,
         )
     else:
         form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from plans.models import Group, Membership, Plan
 from priorities import priority_views, services, views
-from priorities.models import Action, Aim, Priority
+from priorities.models import Action, Aim, Priority, ReviewComment
 
 pytestmark = pytest.mark.django_db
 
@@ -890,3 +890,35 @@ def test_removing_a_priority_racing_an_added_action_loses_nothing_and_never_errs
             assert added.status_code in (404, 409)
             if added.status_code == 409:
                 assert ACTION_FORM["text"] in added.text
+
+
+def test_a_priority_keeps_a_group_of_another_kind_the_admin_gave_it(
+    client, administrator, partnership, priority
+):
+    delivery = Group.objects.create(
+        partnership=partnership, name="Tactical Delivery Group", kind=Group.Kind.DELIVERY
+    )
+    Priority.objects.filter(pk=priority.pk).update(task_group=delivery)
+    client.force_login(administrator)
+
+    response = client.post(
+        _url("priority_edit", priority.pk),
+        {"title": priority.title, "task_group": str(delivery.pk), "aims": ""},
+    )
+
+    assert response.status_code == 302
+    priority.refresh_from_db()
+    assert priority.task_group == delivery
+
+
+def test_the_remove_page_says_review_comments_go_with_the_priority(
+    client, administrator, reviewer, plan, priorities
+):
+    ReviewComment.objects.create(
+        plan=plan, priority=priorities[2], author=reviewer, body="Why is this here?"
+    )
+    client.force_login(administrator)
+
+    page = client.get(_url("priority_remove", priorities[2].pk)).text
+
+    assert "The 1 review comment made on it goes with it." in page
