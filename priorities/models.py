@@ -25,6 +25,11 @@ REVIEW_DUE_SOON_DAYS = 30
 class Priority(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     order = models.PositiveSmallIntegerField()
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="How the plan numbers or names it, for example “Priority 1” or “Theme A”.",
+    )
     title = models.CharField(max_length=200)
     background = models.TextField(blank=True, validators=[TextLimit(BACKGROUND_MAX)])
     aim = models.TextField("aim or objective", blank=True, validators=[TextLimit(LONG_TEXT_MAX)])

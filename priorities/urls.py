@@ -1,7 +1,7 @@
 from django.urls import path
 
 from plans import plan_detail_views, plan_list_views, section_views, subsection_views
-from priorities import views
+from priorities import priority_views, views
 
 app_name = "priorities"
 
@@ -73,4 +73,16 @@ urlpatterns = [
     ),
     path("plan/<int:pk>/details/", plan_detail_views.plan_details_edit, name="plan_details"),
     path("plan/<int:pk>/cover/", plan_detail_views.plan_cover_edit, name="plan_cover"),
+]
+
+# A draft plan's priorities, their aims, and bringing back removed actions
+urlpatterns += [
+    path("plan/<int:pk>/priorities/add/", priority_views.priority_add, name="priority_add"),
+    path("priority/<int:pk>/move/", priority_views.priority_move, name="priority_move"),
+    path("priority/<int:pk>/remove/", priority_views.priority_remove, name="priority_remove"),
+    path("priority/<int:pk>/aims/add/", priority_views.aim_add, name="aim_add"),
+    path("aim/<int:pk>/edit/", priority_views.aim_edit, name="aim_edit"),
+    path("aim/<int:pk>/move/", priority_views.aim_move, name="aim_move"),
+    path("aim/<int:pk>/remove/", priority_views.aim_remove, name="aim_remove"),
+    path("<int:pk>/restore/", priority_views.action_restore, name="action_restore"),
 ]

@@ -37,6 +37,7 @@ from priorities.forms import (
 )
 from priorities.history import action_history
 from priorities.models import Action, Priority
+from priorities.priority_forms import PriorityAdminForm, initial_for_priority_admin
 
 
 def _action_plan_url(priority: Priority) -> str:
@@ -47,10 +48,31 @@ def _action_plan_url(priority: Priority) -> str:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
-    priorities = plan.priorities.select_related("task_group").annotate(
-        action_count=Count("actions", filter=~Q(actions__status=Action.Status.REMOVED))
+    priorities = list(
+        plan.priorities.select_related("task_group")
+        .annotate(action_count=Count("actions", filter=~Q(actions__status=Action.Status.REMOVED)))
+        .order_by("order")
     )
-    return render(request, "priorities/plan.html", {"plan": plan, "priorities": priorities})
+    _mark_focus(priorities, request.GET.get("moved"), request.GET.get("direction"))
+    can_change = plan.is_editable and plan.access.is_administrator
+    return render(
+        request,
+        "priorities/plan.html",
+        {"plan": plan, "priorities": priorities, "can_change_priorities": can_change},
+    )
+
+
+def _mark_focus(shown: list, moved: str | None, direction: str | None) -> None:
+    """After a move the same button keeps the focus, so a keyboard user can press it again;
+    at the top or bottom that button is disabled, so the other one takes the focus."""
+    for position, item in enumerate(shown):
+        item.focus_move = None
+        if moved == str(item.pk):
+            if direction == "up" and position == 0:
+                direction = "down"
+            elif direction == "down" and position == len(shown) - 1:
+                direction = "up"
+            item.focus_move = direction
 
 
 @require_safe
@@ -71,24 +93,24 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
     is_filtered = any(request.GET.get(name) for name in ActionFilter.Meta.fields)
     shown = list(action_filter.qs if is_filtered else actions)
-    # After a move the same button keeps the focus, so a keyboard user can press it again;
-    # at the top or bottom that button is disabled, so the other one takes the focus.
-    for position, action in enumerate(shown):
-        action.focus_move = None
-        if request.GET.get("moved") == str(action.pk):
-            direction = request.GET.get("direction")
-            if direction == "up" and position == 0:
-                direction = "down"
-            elif direction == "down" and position == len(shown) - 1:
-                direction = "up"
-            action.focus_move = direction
+    _mark_focus(shown, request.GET.get("moved"), request.GET.get("direction"))
+    can_change = priority.change_refusal is None
+    aims = list(priority.aims.order_by("order"))
+    _mark_focus(aims, request.GET.get("moved_aim"), request.GET.get("direction"))
+    removed = (
+        list(priority.actions.filter(status=Action.Status.REMOVED).order_by("order"))
+        if can_change
+        else []
+    )
     context = {
         "priority": priority,
         "plan": priority.plan,
         "actions": shown,
         "filter": action_filter,
         "is_filtered": is_filtered,
-        "can_change": priority.change_refusal is None,
+        "can_change": can_change,
+        "aims": aims,
+        "removed_actions": removed,
     }
     if request.htmx and request.htmx.target == "action-table":
         # The count outside the table is a live region; it is updated in place, not replaced,
@@ -105,13 +127,28 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         priority, left_draft = get_priority_for_user(request, pk, write=True), None
     except PlanLeftDraft as refusal:
         priority, left_draft = _posted_anyway(request, refusal)
-    form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
+    # Administrators also set the label, task group, lead officer and kind; editors of the
+    # task group change the words and aims.
+    is_administrator = priority.access.is_administrator
+    if is_administrator:
+        form = PriorityAdminForm(
+            request.POST or None,
+            initial=initial_for_priority_admin(priority),
+            partnership=priority.plan.partnership,
+            current_group_id=priority.task_group_id,
+        )
+    else:
+        form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
     context = {"priority": priority, "plan": priority.plan, "form": form}
     if left_draft:
         return _refused(request, "priorities/priority_form.html", context, left_draft)
     if request.method == "POST" and form.is_valid():
+        if is_administrator:
+            changes = {"ownership": form.ownership(), **form.words()}
+        else:
+            changes = form.cleaned_data
         try:
-            services.priority_update(priority=priority, user=request.user, **form.cleaned_data)
+            services.priority_update(priority=priority, user=request.user, **changes)
         except ChangeRefused as refusal:
             return _refused(request, "priorities/priority_form.html", context, refusal)
         messages.success(request, "The priority has been saved.")
@@ -182,6 +219,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": updates,
             "history": action_history(action),
             "can_change": can_change,
+            "can_restore": priority.change_refusal is None and not is_current,
             "progress_form": ProgressUpdateForm() if can_record_progress else None,
         },
     )
@@ -245,7 +283,8 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_remove(action=action, user=request.user)
         messages.success(
             request,
-            "The action has been removed. A partnership administrator can bring it back.",
+            "The action has been removed. It can be brought back from the list of removed "
+            "actions below.",
         )
         return redirect(_action_plan_url(priority))
     return render(

@@ -37,7 +37,7 @@ from plans.models import (
     Subsection,
 )
 from plans.models.invitation import token_hash
-from priorities.models import Action, ReviewComment
+from priorities.models import Action, Aim, Priority, ReviewComment
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -309,6 +309,42 @@ def _new_organisation_form(world: World) -> dict:
 
 def _admin_move(world: World) -> dict:
     return {"action": "move_draft_to_in_review", ACTION_CHECKBOX_NAME: [world.plan.pk]}
+
+
+# Priorities, aims and removed actions (a draft plan's structure)
+def _empty_priority(world: World) -> int:
+    priority, _ = Priority.objects.get_or_create(
+        plan=world.plan, order=90, defaults={"title": "A priority with no actions"}
+    )
+    return priority.pk
+
+
+def _aim(world: World) -> int:
+    aim, _ = Aim.objects.get_or_create(
+        priority_id=world.action.priority_id, order=1, defaults={"title": "Fewer incidents"}
+    )
+    return aim.pk
+
+
+def _removed_action(world: World) -> int:
+    removed, _ = Action.objects.get_or_create(
+        priority_id=world.action.priority_id,
+        order=80,
+        defaults={"text": "A removed action.", "status": Action.Status.REMOVED},
+    )
+    return removed.pk
+
+
+def _by_pk(name: str, pk: Callable[[World], int]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[pk(w)])
+
+
+def _priority_form(world: World) -> dict:
+    return {"title": "Reducing reoffending", "label": "Priority 4", "aims": ""}
+
+
+def _aim_form(world: World) -> dict:
+    return {"title": "Fewer repeat victims", "baseline_data": "412 in 2009/10"}
 
 
 CASES = [
@@ -974,6 +1010,124 @@ CASES = [
         everyone(OK),
         plan_status=Status.SUPERSEDED,
     ),
+    # Priorities, aims and removed actions: administrators shape the plan's priorities; whoever
+    # may change a priority keeps its aims and brings back its removed actions
+    Case("add a priority form", "get", _plan_pk("priorities:priority_add"), ADMINISTRATORS),
+    Case(
+        "add a priority",
+        "post",
+        _plan_pk("priorities:priority_add"),
+        ADMINISTRATORS,
+        data=_priority_form,
+    ),
+    Case(
+        "add a priority to a plan in review",
+        "post",
+        _plan_pk("priorities:priority_add"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_priority_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "edit a priority's label and task group",
+        "post",
+        _priority("priorities:priority_edit"),
+        only(*EDITORS),
+        data=_priority_form,
+    ),
+    Case(
+        "move a priority",
+        "post",
+        _priority("priorities:priority_move"),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "move a priority of a published plan",
+        "post",
+        _priority("priorities:priority_move"),
+        only(),
+        data=lambda w: {"direction": "up"},
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "remove a priority confirmation",
+        "get",
+        _priority("priorities:priority_remove"),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a priority with no actions",
+        "post",
+        _by_pk("priorities:priority_remove", _empty_priority),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a priority that has actions",
+        "post",
+        _priority("priorities:priority_remove"),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+    ),
+    Case("add an aim form", "get", _priority("priorities:aim_add"), only(*EDITORS)),
+    Case("add an aim", "post", _priority("priorities:aim_add"), only(*EDITORS), data=_aim_form),
+    Case(
+        "add an aim to a plan in review",
+        "post",
+        _priority("priorities:aim_add"),
+        {**only(), **dict.fromkeys(EDITORS, TYPED_KEPT)},
+        data=_aim_form,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case("edit an aim form", "get", _by_pk("priorities:aim_edit", _aim), only(*EDITORS)),
+    Case(
+        "edit an aim",
+        "post",
+        _by_pk("priorities:aim_edit", _aim),
+        only(*EDITORS),
+        data=_aim_form,
+    ),
+    Case(
+        "edit an aim of a published plan",
+        "post",
+        _by_pk("priorities:aim_edit", _aim),
+        {**only(), **dict.fromkeys(EDITORS, TYPED_KEPT)},
+        data=_aim_form,
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "move an aim",
+        "post",
+        _by_pk("priorities:aim_move", _aim),
+        only(*EDITORS),
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove an aim confirmation",
+        "get",
+        _by_pk("priorities:aim_remove", _aim),
+        only(*EDITORS),
+    ),
+    Case("remove an aim", "post", _by_pk("priorities:aim_remove", _aim), only(*EDITORS)),
+    Case(
+        "remove an aim of a plan in review",
+        "post",
+        _by_pk("priorities:aim_remove", _aim),
+        only(),
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "bring back a removed action",
+        "post",
+        _by_pk("priorities:action_restore", _removed_action),
+        only(*EDITORS),
+    ),
+    Case(
+        "bring back a removed action of a plan in review",
+        "post",
+        _by_pk("priorities:action_restore", _removed_action),
+        only(),
+        plan_status=Status.IN_REVIEW,
+    ),
     # The Django admin is for site superusers
     Case(
         "admin",
@@ -1043,6 +1197,15 @@ MATRIX_ROUTES = {
     "plans:person_add",
     "plans:person_edit",
     "plans:person_remove",
+    # Priorities, aims and removed actions
+    "priorities:priority_add",
+    "priorities:priority_move",
+    "priorities:priority_remove",
+    "priorities:aim_add",
+    "priorities:aim_edit",
+    "priorities:aim_move",
+    "priorities:aim_remove",
+    "priorities:action_restore",
     "plans:invitation_resend",
     "plans:invitation_revoke",
     "plans:invitation",

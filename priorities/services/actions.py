@@ -1,4 +1,4 @@
-"""Changes to priorities and actions: each one whole or not at all, and none lost.
+"""Changes to actions: each one whole or not at all, and none lost.
 
 History is kept by django-simple-history. Indicators are set with history paused and the
 action saved afterwards, so one edit is one history entry that lists its indicators.
@@ -22,9 +22,16 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator
 from plans.models import Plan
-from plans.permissions import ChangeRefused, plan_change_refusal, plan_progress_refusal
+from plans.permissions import ChangeRefused, plan_progress_refusal
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
+from priorities.services._locks import (
+    REMOVED_MESSAGE,
+    _lock_current_action,
+    _lock_draft_plan,
+    _lock_priority,
+    _plan_id_of,
+)
 
 
 class ActionChangedMeanwhile(Exception):
@@ -48,28 +55,6 @@ EDITED_FIELDS = [
     "rag",
     "version",
 ]
-REMOVED_MESSAGE = "This action has been removed. A partnership administrator can bring it back."
-
-
-def _lock_draft_plan(plan_id: int) -> Plan:
-    """Lock the plan, and refuse if it has left draft since the view checked."""
-    plan = Plan.objects.select_for_update().get(pk=plan_id)
-    refusal = plan_change_refusal(plan)
-    if refusal:
-        raise ChangeRefused(refusal)
-    return plan
-
-
-def _plan_id_of(action: Action) -> int:
-    return Priority.objects.filter(pk=action.priority_id).values_list("plan_id", flat=True).get()
-
-
-def _lock_current_action(pk: int) -> Action:
-    """The action as saved now, locked until the transaction ends; never a removed one."""
-    action = Action.objects.select_for_update().get(pk=pk)
-    if action.status == Action.Status.REMOVED:
-        raise ChangeRefused(REMOVED_MESSAGE)
-    return action
 
 
 def _set_lead_partners(action: Action, leads: list[LeadPartnerChoice], user: User) -> None:
@@ -131,8 +116,9 @@ def action_create(
 ) -> Action:
     """Add an action at the end of the priority's action plan."""
     _lock_draft_plan(priority.plan_id)
-    # Lock the priority so two officers adding at once do not both take the same place.
-    Priority.objects.select_for_update().filter(pk=priority.pk).first()
+    # Lock the priority so two officers adding at once do not both take the same place, and
+    # refuse if an administrator removed it meanwhile.
+    _lock_priority(priority.pk)
     last = priority.actions.aggregate(last=Max("order"))["last"] or 0
     action = Action(
         priority=priority,
@@ -206,7 +192,7 @@ def action_update(
 
 @transaction.atomic
 def action_remove(*, action: Action, user: User) -> Action:
-    """Take the action out of the plan; an administrator can restore it in the admin."""
+    """Take the action out of the plan; action_restore brings it back."""
     _lock_draft_plan(_plan_id_of(action))
     action = _lock_current_action(action.pk)
     action.status = Action.Status.REMOVED
@@ -214,6 +200,40 @@ def action_remove(*, action: Action, user: User) -> Action:
     action._history_user = user
     action.save(update_fields=["status", "version"])
     return action
+
+
+def status_before_removal(action: Action) -> str:
+    """The status the action had when it was removed, from its history; not started when
+    the history does not say (an action removed before history was kept)."""
+    before = (
+        Action.history.filter(id=action.pk)
+        .exclude(status=Action.Status.REMOVED)
+        .order_by("-history_date", "-history_id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return before or Action.Status.NOT_STARTED
+
+
+@transaction.atomic
+def action_restore(*, action: Action, user: User) -> bool:
+    """Bring a removed action back into the plan, at the end of its priority's action plan,
+    with the status it had before; False when it is already part of the plan."""
+    _lock_draft_plan(_plan_id_of(action))
+    Priority.objects.select_for_update().filter(pk=action.priority_id).first()
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.status != Action.Status.REMOVED:
+        return False
+    others = Action.objects.filter(priority_id=action.priority_id).exclude(pk=action.pk)
+    last = others.aggregate(last=Max("order"))["last"] or 0
+    if action.order <= last:
+        action.order = last + 1
+    action.status = status_before_removal(action)
+    action.version += 1
+    action._history_user = user
+    action._change_reason = "Brought back into the plan"
+    action.save(update_fields=["order", "status", "version"])
+    return True
 
 
 @transaction.atomic
@@ -264,76 +284,3 @@ def progress_record(
         action._history_user = user
         action.save(update_fields=["rag", "version"])
     return update
-
-
-@transaction.atomic
-def priority_update(
-    *,
-    priority: Priority,
-    user: User,
-    title: str,
-    background: str,
-    aim: str,
-    measuring_performance: str,
-    measuring_difficulties: str,
-    aims: list[str],
-) -> Priority:
-    """Save a priority's words and its aims; aims keep their baseline data by position.
-
-    Only the words are written: the place, task group and lead officer, set in the admin,
-    are kept as they are saved now.
-    """
-    _lock_draft_plan(priority.plan_id)
-    priority = Priority.objects.select_for_update().get(pk=priority.pk)
-    priority.title = title
-    priority.background = background
-    priority.aim = aim
-    priority.measuring_performance = measuring_performance
-    priority.measuring_difficulties = measuring_difficulties
-    priority._history_user = user
-    priority.save(
-        update_fields=[
-            "title",
-            "background",
-            "aim",
-            "measuring_performance",
-            "measuring_difficulties",
-        ]
-    )
-    existing = list(priority.aims.order_by("order"))
-    for extra in existing[len(aims) :]:
-        aim_delete(aim=extra, user=user)
-    # Park the kept aims beyond any order in use, then number them 1, 2, 3...
-    offset = max([a.order for a in existing] + [len(aims)]) + 1
-    for index, kept in enumerate(existing[: len(aims)]):
-        Aim.objects.filter(pk=kept.pk).update(order=offset + index)
-    changed = []
-    for index, title_text in enumerate(aims, start=1):
-        if index <= len(existing):
-            kept = existing[index - 1]
-            Aim.objects.filter(pk=kept.pk).update(order=index, title=title_text)
-            if (kept.order, kept.title) != (index, title_text):
-                kept.order, kept.title = index, title_text
-                changed.append(kept)
-        else:
-            added = Aim(priority=priority, order=index, title=title_text)
-            added._history_user = user
-            added.save()
-    # Kept aims are updated in place, which records nothing; their history rows are made here.
-    Aim.history.bulk_history_create(changed, update=True, default_user=user)
-    return priority
-
-
-@transaction.atomic
-def aim_delete(*, aim: Aim, user: User) -> None:
-    """Delete an aim, first unlinking its actions with a history row on each that says why;
-    the database's SET NULL would unlink them with no trace."""
-    reason = f"Its aim was removed: {aim.title[:200]}"
-    for action in Action.objects.select_for_update().filter(aim=aim):
-        action.aim = None
-        action.version += 1
-        action._history_user = user
-        action._change_reason = reason
-        action.save(update_fields=["aim", "version"])
-    aim._history_user = user
-    aim.delete()

@@ -1,0 +1,102 @@
+"""Changes to a priority's aims: add, edit, move, remove.
+
+An aim that actions point at can be removed: the actions stay, with no aim, and each one's
+history says why.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+
+from plans.permissions import ChangeRefused
+from priorities.models import Action, Aim, Priority
+from priorities.services._locks import (
+    AIM_GONE_MESSAGE,
+    _lock_aim,
+    _lock_draft_plan,
+    _lock_priority,
+)
+
+
+def _plan_id_of_aim(aim: Aim) -> int:
+    plan_id = Priority.objects.filter(pk=aim.priority_id).values_list("plan_id", flat=True).first()
+    if plan_id is None:
+        raise ChangeRefused(AIM_GONE_MESSAGE)
+    return plan_id
+
+
+@transaction.atomic
+def aim_create(*, priority: Priority, user: User, title: str, baseline_data: str) -> Aim:
+    """Add an aim after the priority's last one."""
+    _lock_draft_plan(priority.plan_id)
+    priority = _lock_priority(priority.pk)
+    last = priority.aims.aggregate(last=Max("order"))["last"] or 0
+    aim = Aim(priority=priority, order=last + 1, title=title, baseline_data=baseline_data)
+    aim._history_user = user
+    aim.save()
+    return aim
+
+
+@transaction.atomic
+def aim_update(*, aim: Aim, user: User, title: str, baseline_data: str) -> Aim:
+    _lock_draft_plan(_plan_id_of_aim(aim))
+    _lock_priority(aim.priority_id)
+    aim = _lock_aim(aim.pk)
+    aim.title = title
+    aim.baseline_data = baseline_data
+    aim._history_user = user
+    aim.save(update_fields=["title", "baseline_data"])
+    return aim
+
+
+@transaction.atomic
+def aim_move(*, aim: Aim, user: User, direction: Literal["up", "down"]) -> bool:
+    """Swap the aim with its neighbour; False when it is already first or last.
+
+    Orders are unique within a priority, so the swap parks the aim on a free place first.
+    """
+    _lock_draft_plan(_plan_id_of_aim(aim))
+    _lock_priority(aim.priority_id)
+    current = list(Aim.objects.select_for_update().filter(priority_id=aim.priority_id))
+    current.sort(key=lambda a: a.order)
+    position = next((i for i, a in enumerate(current) if a.pk == aim.pk), None)
+    if position is None:
+        raise ChangeRefused(AIM_GONE_MESSAGE)
+    neighbour = position - 1 if direction == "up" else position + 1
+    if not 0 <= neighbour < len(current):
+        return False
+    moving, other = current[position], current[neighbour]
+    moving_order, other_order = moving.order, other.order
+    Aim.objects.filter(pk=moving.pk).update(order=current[-1].order + 1)
+    for changed, order in ((other, moving_order), (moving, other_order)):
+        changed.order = order
+        changed._history_user = user
+        changed.save(update_fields=["order"])
+    return True
+
+
+@transaction.atomic
+def aim_remove(*, aim: Aim, user: User) -> None:
+    """Remove an aim from a draft plan; the actions that pointed at it keep going, unlinked."""
+    _lock_draft_plan(_plan_id_of_aim(aim))
+    _lock_priority(aim.priority_id)
+    aim_delete(aim=_lock_aim(aim.pk), user=user)
+
+
+@transaction.atomic
+def aim_delete(*, aim: Aim, user: User) -> None:
+    """Delete an aim, first unlinking its actions with a history row on each that says why;
+    the database's SET NULL would unlink them with no trace."""
+    reason = f"Its aim was removed: {aim.title[:200]}"
+    for action in Action.objects.select_for_update().filter(aim=aim):
+        action.aim = None
+        action.version += 1
+        action._history_user = user
+        action._change_reason = reason
+        action.save(update_fields=["aim", "version"])
+    aim._history_user = user
+    aim.delete()
