@@ -106,9 +106,7 @@ def no_move_message(plan: Plan, to_status: str) -> str:
             "replaced it instead."
         )
     to_label = Status(to_status).label.lower() if to_status in Status else to_status
-    return (
-        f"A plan that is {plan.get_status_display().lower()} cannot be moved to {to_label}."
-    )
+    return f"A plan that is {plan.get_status_display().lower()} cannot be moved to {to_label}."
 
 
 def find_move(from_status: str, to_status: str) -> Move | None:

@@ -68,8 +68,7 @@ class PublishedCopy(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.plan}, version {self.version}, as published "
-            f"{self.published_at:%-d %B %Y %H:%M}"
+            f"{self.plan}, version {self.version}, as published {self.published_at:%-d %B %Y %H:%M}"
         )
 
     def get_absolute_url(self) -> str:
