@@ -472,3 +472,11 @@ def test_correction_moves_are_recorded_with_their_note(plan, administrator):
         Status.DRAFT,
         NOTE,
     )
+
+
+def test_the_home_page_still_lists_a_plan_under_correction(client, plan, administrator):
+    _corrected(_published(plan, administrator), administrator)
+
+    page = client.get(reverse("home")).text
+
+    assert plan.get_absolute_url() in page

@@ -35,7 +35,12 @@ def _taken_back_for_correction() -> Exists:
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def published(self) -> PlanQuerySet:
-        return self.filter(status=Plan.Status.PUBLISHED)
+        """Plans the public reads as current: published ones, and published ones being
+        corrected, which are read as last published until the correction is."""
+        return self.filter(
+            Q(status=Plan.Status.PUBLISHED)
+            | Q(_taken_back_for_correction(), status__in=Plan.CORRECTING_STATUSES)
+        )
 
     def drafts(self) -> PlanQuerySet:
         return self.filter(status=Plan.Status.DRAFT)
