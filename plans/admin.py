@@ -268,6 +268,8 @@ class PriorityInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabular
 
 PUBLISHED_COPY_FIELDS = [
     "plan",
+    "version",
+    "change_note",
     "published_at",
     "published_by",
     "html_sha256",
@@ -376,7 +378,7 @@ class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
 
 @admin.register(PublishedCopy)
 class PublishedCopyAdmin(SafeInputAdmin, PublishedCopyReadOnly, admin.ModelAdmin):
-    list_display = ["plan", "published_at", "published_by"]
+    list_display = ["plan", "version", "published_at", "published_by"]
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "published_by"]
     search_fields = ["plan__title", "plan__partnership__name"]

@@ -41,8 +41,18 @@ def not_draft_message(plan: Plan) -> str:
             "To change it, send it back to draft first, with the button on the plan's page "
             "or an action on the list of plans."
         )
+    elif plan.status == Plan.Status.PUBLISHED:
+        instead = (
+            "To correct it, use “Correct the published plan” on the plan's page (or that "
+            "action on the list of plans) with a change note: the plan goes back to draft, is "
+            "reviewed and approved as usual, and publishing it again stores a new version. "
+            "Changes for next year belong in next year's plan: start next year's plan from "
+            "its page."
+        )
     else:
-        instead = "To change a published plan, start next year's plan from its page."
+        instead = (
+            "A superseded plan is kept as it was published; correct the plan that replaced it."
+        )
     return (
         f"“{plan}” is {plan.get_status_display().lower()}: only plans in draft can be changed, "
         f"so its content cannot be changed here. {instead}"

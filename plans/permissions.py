@@ -101,13 +101,23 @@ def plans_for_member(user: User | AnonymousUser) -> QuerySet[Plan]:
     return Plan.objects.filter(partnership__memberships__user=user)
 
 
+CORRECTION_ADVICE = (
+    "To correct a published plan, a partnership administrator uses “Correct the published "
+    "plan” on the plan's page: with a change note, the plan goes back to draft to be edited, "
+    "reviewed and approved, and is published again as a new version."
+)
+
+
 def plan_change_refusal(plan: Plan) -> str | None:
     if plan.is_editable:
         return None
-    return (
+    refusal = (
         f"“{plan.title}” ({plan.period_label}) is {plan.get_status_display().lower()}, so it "
         "can no longer be changed. Only plans in draft can be changed."
     )
+    if plan.status == Plan.Status.PUBLISHED:
+        return f"{refusal} {CORRECTION_ADVICE}"
+    return refusal
 
 
 def priority_change_refusal(access: Access, priority: Priority) -> str | None:

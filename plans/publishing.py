@@ -3,6 +3,9 @@
 Public addresses serve the stored copy, so editing a later draft never changes what was
 published and a download never re-renders. Drafts are rendered on request and kept only
 while their content version stands, so they are always current.
+
+A published plan that is corrected is published again as the next version: the public page
+serves the newest, and every version keeps its own address.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -44,14 +48,20 @@ class PlanFile:
     sha256: str
 
 
-def published_copy_create(*, plan: Plan, user: AbstractBaseUser | None) -> PublishedCopy:
-    """Render the page and both PDFs once and keep them; callers hold a transaction."""
+def published_copy_create(
+    *, plan: Plan, user: AbstractBaseUser | None, change_note: str = ""
+) -> PublishedCopy:
+    """Render the page and both PDFs once and keep them as the plan's next version; callers
+    hold a transaction with the plan's row locked."""
+    latest = plan.published_copies.aggregate(latest=Max("version"))["latest"] or 0
     document = plan_document(plan)
     html = document_html(document)
     pdf = plan_pdf(document)
     large_print_pdf = plan_pdf(document, large_print=True)
     return PublishedCopy.objects.create(
         plan=plan,
+        version=latest + 1,
+        change_note=change_note,
         published_at=timezone.now(),
         published_by=user,
         html=html,
@@ -70,18 +80,20 @@ def latest_copy(plan: Plan, *fields: str) -> PublishedCopy:
     first time it is read, and keeps that one from then on. Many first readers at once make
     one copy: each waits for the plan's lock and looks again, so only the first one renders.
     """
-    copy = plan.published_copies.only("plan", "published_at", *fields).first()
+    shown = ("plan", "version", "published_at", *fields)
+    copy = plan.published_copies.only(*shown).first()
     if copy is not None:
         return copy
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
-        copy = plan.published_copies.only("plan", "published_at", *fields).first()
+        copy = plan.published_copies.only(*shown).first()
         if copy is None:
             copy = published_copy_create(plan=plan, user=None)
     return copy
 
 
 def _cache_key(plan: Plan, part: str) -> str:
+    """Under the plan's last change of status, so a newly published version is read at once."""
     return f"plans:published:{plan.pk}:{plan.updated_at.timestamp()}:{part}"
 
 
@@ -109,9 +121,34 @@ def cached_draft[T](key: str | None, render: Callable[[], T]) -> T:
     return cached
 
 
-def plan_page_html(plan: Plan) -> tuple[str, PublishedCopy | None]:
-    """The document for the plan page, and the copy it came from when the plan is public."""
-    if plan.status not in PUBLIC_STATUSES:
+def published_versions(plan: Plan) -> list[PublishedCopy]:
+    """Every version of the plan as published, newest first, without their files."""
+    return list(
+        plan.published_copies.only("plan", "version", "published_at", "change_note").order_by(
+            "-version"
+        )
+    )
+
+
+def serves_copy(plan: Plan, *, is_member: bool) -> bool:
+    """Whether this reader gets the plan as last published rather than as it stands now.
+
+    Everyone reads a published or superseded plan as published. A published plan being
+    corrected is a draft again: its partnership's members work on the draft, and everyone
+    else keeps reading the version published last.
+    """
+    return plan.status in PUBLIC_STATUSES or not is_member
+
+
+def plan_page_html(
+    plan: Plan, *, from_copy: bool | None = None
+) -> tuple[str, PublishedCopy | None]:
+    """The document for the plan page, and the copy it came from when read as published.
+
+    from_copy defaults to whether the plan's status is public (see serves_copy)."""
+    if from_copy is None:
+        from_copy = plan.status in PUBLIC_STATUSES
+    if not from_copy:
         html = cached_draft(
             draft_cache_key(plan, "html"), lambda: document_html(plan_document(plan))
         )
@@ -120,15 +157,19 @@ def plan_page_html(plan: Plan) -> tuple[str, PublishedCopy | None]:
     cached = cache.get(key)
     if cached is None:
         copy = latest_copy(plan, "html")
-        cached = (copy.html, copy.published_at)
+        cached = (copy.html, copy.published_at, copy.version)
         cache.set(key, cached, COPY_CACHE_SECONDS)
-    html, published_at = cached
-    return html, PublishedCopy(plan=plan, published_at=published_at)
+    html, published_at, version = cached
+    return html, PublishedCopy(plan=plan, published_at=published_at, version=version)
 
 
-def plan_pdf_file(plan: Plan, *, large_print: bool = False) -> PlanFile:
-    """A public plan's stored PDF, or a draft's rendered now."""
-    if plan.status not in PUBLIC_STATUSES:
+def plan_pdf_file(
+    plan: Plan, *, large_print: bool = False, from_copy: bool | None = None
+) -> PlanFile:
+    """A public plan's stored PDF, or a draft's rendered now; from_copy as plan_page_html."""
+    if from_copy is None:
+        from_copy = plan.status in PUBLIC_STATUSES
+    if not from_copy:
 
         def render() -> PlanFile:
             content = plan_pdf(plan_document(plan), large_print=large_print)

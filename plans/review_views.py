@@ -60,6 +60,8 @@ def plan_move(
 ) -> HttpResponse:
     plan = get_plan_for_member(request, partnership_slug, plan_slug)
     move = find_move(plan.status, to_status)
+    if move is None and to_status in Plan.Status:
+        raise ChangeRefused(workflow.no_move_message(plan, to_status))
     if move is None or move not in moves_for(request.user, plan):
         raise ChangeRefused(
             f"You cannot move “{plan.title}” from {plan.get_status_display().lower()} to "

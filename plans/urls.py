@@ -91,4 +91,19 @@ urlpatterns = [
         views.plan_large_print_pdf,
         name="plan_large_print_pdf",
     ),
+    path(
+        "<slug:partnership_slug>/<slug:plan_slug>/versions/<int:version>/",
+        views.plan_version,
+        name="plan_version",
+    ),
+    path(
+        "<slug:partnership_slug>/<slug:plan_slug>/versions/<int:version>/pdf/",
+        views.plan_version_pdf,
+        name="plan_version_pdf",
+    ),
+    path(
+        "<slug:partnership_slug>/<slug:plan_slug>/versions/<int:version>/large-print.pdf",
+        views.plan_version_large_print_pdf,
+        name="plan_version_large_print_pdf",
+    ),
 ] + review_urls.urlpatterns

@@ -15,14 +15,24 @@ from plans import public_cache, review
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
 from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
-from plans.permissions import Access, access_for
-from plans.publishing import cached_draft, draft_cache_key, plan_page_html, plan_pdf_file
+from plans.permissions import Access, access_for, plans_for_member
+from plans.publishing import (
+    cached_draft,
+    draft_cache_key,
+    plan_page_html,
+    plan_pdf_file,
+    published_versions,
+    serves_copy,
+)
 
 
 def get_readable_plan(request: HttpRequest, partnership_slug: str, plan_slug: str) -> Plan:
-    """Anyone may read a public plan; a draft only its partnership's members (others 404)."""
+    """Anyone may read a public plan (one being corrected as last published); a draft only its
+    partnership's members (others 404)."""
     return get_object_or_404(
-        Plan.objects.readable_by(request.user).select_related("partnership", "content_version"),
+        Plan.objects.readable_by(request.user)
+        .with_correction()
+        .select_related("partnership", "content_version"),
         partnership__slug=partnership_slug,
         slug=plan_slug,
     )
@@ -30,16 +40,27 @@ def get_readable_plan(request: HttpRequest, partnership_slug: str, plan_slug: st
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    plans = (
-        Plan.objects.readable_by(request.user)
-        .select_related("partnership")
-        .order_by("partnership__name", "-start_year", "title")
+    readable = Plan.objects.readable_by(request.user)
+    plans = readable.select_related("partnership").order_by(
+        "partnership__name", "-start_year", "title"
     )
+    member_of = set(plans_for_member(request.user).values_list("partnership_id", flat=True))
+    being_corrected = set(readable.being_corrected().values_list("pk", flat=True))
+    for plan in plans:
+        plan.draft_tag = _draft_tag(plan, plan.partnership_id in member_of, being_corrected)
     partnerships = [
         (partnership, list(partnership_plans))
         for partnership, partnership_plans in groupby(plans, key=lambda plan: plan.partnership)
     ]
     return render(request, "plans/index.html", {"partnerships": partnerships})
+
+
+def _draft_tag(plan: Plan, is_member: bool, being_corrected: set[int]) -> str:
+    """The index's tag for a plan members are working on; none for a plan read as published."""
+    if serves_copy(plan, is_member=is_member):
+        return ""
+    kind = "Correction" if plan.pk in being_corrected else "Draft"
+    return f"{kind}: {plan.get_status_display().lower()}"
 
 
 @require_safe
@@ -51,29 +72,39 @@ def plan_detail(request: HttpRequest, partnership_slug: str, plan_slug: str) -> 
         # A public plan with no stored copy yet (imported, or made public in the admin) makes
         # its copy, PDFs included, on first read.
         return _too_slow(request, plan, stopped)
-    if plan.status in PUBLIC_STATUSES:
+    if response.status_code == 200 and plan.published_as_copy:
         public_cache.remember(request, response)
     return response
 
 
 def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The document, and for the partnership's members the workflow beside it; while the plan
-    is reviewed, members see the comment threads in place in the document."""
+    is reviewed, members see the comment threads in place in the document. While a published
+    plan is corrected, members work on the draft and everyone else reads the last version."""
     access = access_for(request.user, plan.partnership)
+    plan.published_as_copy = serves_copy(plan, is_member=access.can_read)
     if access.can_read and plan.status in review.COMMENTING_STATUSES:
         html = review_document_html(request, plan, access)
         copy = None
     else:
-        html, copy = plan_page_html(plan)
+        html, copy = plan_page_html(plan, from_copy=plan.published_as_copy)
+    # After the page: a public plan with no copy yet has just been given its first. A draft
+    # never published has none, and is spared the query.
+    has_versions = plan.status in PUBLIC_STATUSES or plan.taken_back_for_correction
+    versions = published_versions(plan) if has_versions else []
+    is_draft = not plan.published_as_copy
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "is_draft": plan.status not in PUBLIC_STATUSES,
+            "is_draft": is_draft,
+            # A member's draft of a published plan: the public still reads the last version.
+            "correcting": versions[0] if is_draft and versions else None,
+            "versions": versions,
             # Sanitised and escaped when the document was rendered.
             "document_html": mark_safe(html),  # noqa: S308
-            "published_at": copy.published_at if copy else None,
+            "published_copy": copy,
             "workflow": review.workflow_panel(plan, request.user, access)
             if access.can_read
             else None,
@@ -121,9 +152,11 @@ def _too_slow(request: HttpRequest, plan: Plan, stopped: PdfRenderTimeout) -> Ht
     return render(request, "plans/pdf_too_slow.html", context, status=503)
 
 
-def _pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
+def _pdf_response(
+    request: HttpRequest, plan: Plan, *, large_print: bool, from_copy: bool | None = None
+) -> HttpResponse:
     try:
-        pdf = plan_pdf_file(plan, large_print=large_print)
+        pdf = plan_pdf_file(plan, large_print=large_print, from_copy=from_copy)
     except PdfRenderTimeout as stopped:
         return _too_slow(request, plan, stopped)
     etag = f'"{pdf.sha256}"'
@@ -153,7 +186,73 @@ def plan_large_print_pdf(
 
 
 def _public_pdf_response(request: HttpRequest, plan: Plan, *, large_print: bool) -> HttpResponse:
-    response = _pdf_response(request, plan, large_print=large_print)
-    if plan.status in PUBLIC_STATUSES:
+    from_copy = plan.status in PUBLIC_STATUSES or serves_copy(
+        plan, is_member=access_for(request.user, plan.partnership).can_read
+    )
+    response = _pdf_response(request, plan, large_print=large_print, from_copy=from_copy)
+    if from_copy:
         public_cache.remember(request, response)
     return response
+
+
+def _get_version(request: HttpRequest, partnership_slug: str, plan_slug: str, version: int):
+    """One published version of a plan anyone may read; 404 for a version it never had."""
+    plan = get_readable_plan(request, partnership_slug, plan_slug)
+    copy = get_object_or_404(plan.published_copies.defer("pdf", "large_print_pdf"), version=version)
+    copy.plan = plan
+    return copy
+
+
+@require_safe
+def plan_version(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, version: int
+) -> HttpResponse:
+    """A version of the plan exactly as it was published, kept readable after a correction."""
+    copy = _get_version(request, partnership_slug, plan_slug, version)
+    response = render(
+        request,
+        "plans/plan_version.html",
+        {
+            "plan": copy.plan,
+            "copy": copy,
+            # Sanitised and escaped when the version was published.
+            "document_html": mark_safe(copy.html),  # noqa: S308
+        },
+    )
+    public_cache.remember(request, response)
+    return response
+
+
+def _version_pdf(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, version: int, *, large_print: bool
+) -> HttpResponse:
+    """A version's stored PDF: it never changes, so its hash is its ETag."""
+    copy = _get_version(request, partnership_slug, plan_slug, version)
+    part = "large_print_pdf" if large_print else "pdf"
+    etag = f'"{getattr(copy, f"{part}_sha256")}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    content = bytes(copy.plan.published_copies.values_list(part, flat=True).get(pk=copy.pk))
+    plan = copy.plan
+    suffix = "-large-print" if large_print else ""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{plan.partnership.slug}-{plan.slug}-version-{version}{suffix}.pdf"'
+    )
+    response["ETag"] = etag
+    public_cache.remember(request, response)
+    return response
+
+
+@require_safe
+def plan_version_pdf(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, version: int
+) -> HttpResponse:
+    return _version_pdf(request, partnership_slug, plan_slug, version, large_print=False)
+
+
+@require_safe
+def plan_version_large_print_pdf(
+    request: HttpRequest, partnership_slug: str, plan_slug: str, version: int
+) -> HttpResponse:
+    return _version_pdf(request, partnership_slug, plan_slug, version, large_print=True)

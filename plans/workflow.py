@@ -18,6 +18,7 @@ from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 
 Status = Plan.Status
 Role = Membership.Role
+CORRECT_LABEL = "Correct the published plan"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Move:
     roles: frozenset[str]
     label: str
     needs_comment: bool = False
+    comment_label: str = "Why is it going back to draft?"
+    comment_hint: str = ""
+    comment_missing: str = "Say why the plan is going back to draft."
+    explanation: str = ""
 
     @property
     def to_status_label(self) -> str:
@@ -60,6 +65,23 @@ MOVES: tuple[Move, ...] = (
         needs_comment=True,
     ),
     Move(Status.APPROVED, Status.PUBLISHED, frozenset({Role.ADMINISTRATOR}), "Publish"),
+    # A correction: the published plan goes back to draft and through the same review as any
+    # draft; publishing it again stores the next version with this move's comment as its
+    # change note. Meanwhile its public addresses serve the version last published.
+    Move(
+        Status.PUBLISHED,
+        Status.DRAFT,
+        frozenset({Role.ADMINISTRATOR}),
+        CORRECT_LABEL,
+        needs_comment=True,
+        comment_label="Change note: what are you correcting, and why?",
+        comment_hint="Shown to everyone with the corrected version once it is published.",
+        comment_missing="Give a change note: it is published with the corrected version.",
+        explanation="The plan goes back to draft to be edited, reviewed and approved as any "
+        "draft is. Until it is published again, its public page keeps showing the version "
+        "published last; publishing it then stores it as the next version, and every earlier "
+        "version stays readable.",
+    ),
 )
 
 
@@ -69,6 +91,22 @@ class MoveRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def is_correction(move: Move) -> bool:
+    return move.from_status == Status.PUBLISHED and move.to_status == Status.DRAFT
+
+
+def no_move_message(plan: Plan, to_status: str) -> str:
+    """Why no move takes this plan to that status, in words."""
+    if plan.status == Status.SUPERSEDED and to_status == Status.DRAFT:
+        return (
+            f"“{plan.title}” ({plan.period_label}) has been superseded by a later plan, so it "
+            "cannot be corrected: it is kept as it was published. Correct the plan that "
+            "replaced it instead."
+        )
+    to_label = Status(to_status).label.lower() if to_status in Status else to_status
+    return f"A plan that is {plan.get_status_display().lower()} cannot be moved to {to_label}."
 
 
 def find_move(from_status: str, to_status: str) -> Move | None:
@@ -133,15 +171,12 @@ def plan_move(
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         move = find_move(locked.status, to_status)
         if move is None:
-            raise MoveRefused(
-                f"A plan that is {locked.get_status_display().lower()} cannot be moved to "
-                f"{Status(to_status).label.lower()}."
-            )
+            raise MoveRefused(no_move_message(locked, to_status))
         if role_of(user, locked) not in move.roles:
             raise MoveRefused(f"Your role in the partnership does not allow “{move.label}”.")
         comment = comment.strip()
         if move.needs_comment and not comment:
-            raise MoveRefused("Say why the plan is going back to draft.")
+            raise MoveRefused(move.comment_missing)
         reason = open_comments_reason.strip()
         for text in (comment, reason):
             if len(text) > COMMENT_MAX:
@@ -156,34 +191,60 @@ def plan_move(
                 )
             if not open_comments:
                 reason = ""
-        transition = _record(locked, to_status, user, comment, reason)
+        if is_correction(move) and not locked.published_copies.exists():
+            # Made public without plan_move (imported, or set in the admin) and never read:
+            # keep it as published now, so the public still reads it during the correction.
+            _store_published_copy(locked, user, refused="The plan is still published.")
         if to_status == Status.PUBLISHED:
-            _supersede_previous(locked, user)
-            _store_published_copy(locked, user)
+            republished = locked.published_copies.exists()
+            change_note = correction_note(locked) if republished else ""
+            transition = _record(locked, to_status, user, comment, reason)
+            # A correction is the same plan published again: what it renews was superseded
+            # when it was first published.
+            if not republished:
+                _supersede_previous(locked, user)
+            _store_published_copy(locked, user, change_note=change_note)
+        else:
+            transition = _record(locked, to_status, user, comment, reason)
     plan.status = locked.status
     return transition
 
 
+def correction_note(plan: Plan) -> str:
+    """The change note given when the plan was last taken back for correction."""
+    note = (
+        plan.transitions.filter(from_status=Status.PUBLISHED, to_status=Status.DRAFT)
+        .order_by("-created_at", "-pk")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    return note or ""
+
+
 def _supersede_previous(plan: Plan, user) -> None:
     previous = plan.previous_plan
-    if previous is not None and previous.status == Status.PUBLISHED:
-        locked_previous = Plan.objects.select_for_update().get(pk=previous.pk)
-        _record(
-            locked_previous,
-            Status.SUPERSEDED,
-            user,
-            f"Superseded by {plan.title} ({plan.period_label}).",
-        )
+    if previous is None:
+        return
+    being_corrected = Plan.objects.being_corrected().filter(pk=previous.pk).exists()
+    if previous.status != Status.PUBLISHED and not being_corrected:
+        return
+    locked_previous = Plan.objects.select_for_update().get(pk=previous.pk)
+    comment = f"Superseded by {plan.title} ({plan.period_label})."
+    if being_corrected:
+        comment += " The correction in progress was not published."
+    _record(locked_previous, Status.SUPERSEDED, user, comment)
 
 
-def _store_published_copy(plan: Plan, user) -> None:
+def _store_published_copy(
+    plan: Plan, user, *, change_note: str = "", refused: str = "The plan is still approved."
+) -> None:
     """Freeze the page and PDFs as published, inside the move's transaction: if rendering
-    fails, the plan stays approved."""
+    fails, the plan stays as it was."""
     from plans.publishing import published_copy_create
 
     try:
-        published_copy_create(plan=plan, user=user if user.is_authenticated else None)
+        published_copy_create(
+            plan=plan, user=user if user.is_authenticated else None, change_note=change_note
+        )
     except PdfRenderTimeout as stopped:
-        raise MoveRefused(
-            f"{stopped} The plan is still approved. {PDF_TOO_SLOW_ADVICE}"
-        ) from stopped
+        raise MoveRefused(f"{stopped} {refused} {PDF_TOO_SLOW_ADVICE}") from stopped

@@ -106,7 +106,8 @@ def test_reviewer_cannot_publish(plan, reviewer):
         (Status.DRAFT, Status.APPROVED),
         (Status.DRAFT, Status.PUBLISHED),
         (Status.IN_REVIEW, Status.PUBLISHED),
-        (Status.PUBLISHED, Status.DRAFT),
+        # Published to draft is the correction, tested in tests/test_corrections.py.
+        (Status.PUBLISHED, Status.IN_REVIEW),
         (Status.PUBLISHED, Status.SUPERSEDED),
         (Status.SUPERSEDED, Status.PUBLISHED),
         (Status.DRAFT, Status.DRAFT),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -22,22 +22,56 @@ from plans.models.partnership import Partnership
 FINANCIAL_YEAR_START_MONTH = 4
 
 
+def _taken_back_for_correction() -> Exists:
+    """The plan has been published and an administrator took it back to correct it: the
+    correction move (published to draft) is on its record."""
+    from plans.models.workflow import PlanTransition
+
+    return Exists(
+        PlanTransition.objects.filter(
+            plan=OuterRef("pk"), from_status=Plan.Status.PUBLISHED, to_status=Plan.Status.DRAFT
+        )
+    )
+
+
 class PlanQuerySet(models.QuerySet["Plan"]):
     def published(self) -> PlanQuerySet:
-        return self.filter(status=Plan.Status.PUBLISHED)
+        """Plans the public reads as current: published ones, and published ones being
+        corrected, which are read as last published until the correction is."""
+        return self.filter(
+            Q(status=Plan.Status.PUBLISHED)
+            | Q(_taken_back_for_correction(), status__in=Plan.CORRECTING_STATUSES)
+        )
 
     def drafts(self) -> PlanQuerySet:
         return self.filter(status=Plan.Status.DRAFT)
 
+    def being_corrected(self) -> PlanQuerySet:
+        """Published plans taken back to correct: while the correction is drafted, reviewed
+        and approved, their public addresses keep serving the newest published version."""
+        return self.filter(_taken_back_for_correction(), status__in=Plan.CORRECTING_STATUSES)
+
+    def with_correction(self) -> PlanQuerySet:
+        """Each plan knows, without a further query, whether it was ever taken back for
+        correction (plan.taken_back_for_correction); with its status that tells whether a
+        correction is in progress."""
+        return self.annotate(taken_back_for_correction=_taken_back_for_correction())
+
+    def _public(self) -> Q:
+        return Q(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED]) | Q(
+            _taken_back_for_correction(), status__in=Plan.CORRECTING_STATUSES
+        )
+
     def public(self) -> PlanQuerySet:
-        """Plans anyone may read: published ones, and superseded ones, which stay readable."""
-        return self.filter(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+        """Plans anyone may read: published ones, superseded ones, which stay readable, and
+        published ones being corrected, read as last published."""
+        return self.filter(self._public())
 
     def readable_by(self, user) -> PlanQuerySet:
         """Public plans for everyone, and every plan of the partnerships a user belongs to."""
         if user.is_authenticated and user.is_superuser:
             return self
-        public = Q(status__in=[Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED])
+        public = self._public()
         if user.is_authenticated:
             return self.filter(
                 public | Q(partnership__in=Partnership.objects.filter(memberships__user=user))
@@ -52,6 +86,10 @@ class Plan(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         SUPERSEDED = "superseded", "Superseded"
+
+    # The statuses a correction of a published plan passes through before it is published
+    # again as the next version.
+    CORRECTING_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=300)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
+from plans.limits import COMMENT_MAX, TextLimit
 from plans.models.plan import Plan
 
 
@@ -12,10 +15,19 @@ class PublishedCopy(models.Model):
     """A plan exactly as it was when published: what its public addresses serve from then on.
 
     Kept in the database beside the plan so publishing is one transaction and a later edit of a
-    draft can never change what the public was shown.
+    draft can never change what the public was shown. A published plan that is corrected is
+    published again as the next version; every version stays readable at its own address.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_copies")
+    version = models.PositiveIntegerField(
+        default=1, help_text="1 for the plan as first published, 2 for its first correction."
+    )
+    change_note = models.TextField(
+        blank=True,
+        validators=[TextLimit(COMMENT_MAX)],
+        help_text="What the correction changed; empty for the first version.",
+    )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,10 +44,21 @@ class PublishedCopy(models.Model):
     large_print_pdf_sha256 = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["plan", "-published_at"]
-        get_latest_by = "published_at"
+        ordering = ["plan", "-version"]
+        get_latest_by = "version"
         verbose_name_plural = "published copies"
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "version"],
+                name="published_copy_version_unique_in_plan",
+                violation_error_message="This plan already has a published version with that "
+                "number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="published_copy_version_from_one",
+                violation_error_message="Versions are numbered from 1.",
+            ),
             models.UniqueConstraint(
                 fields=["plan", "published_at"],
                 name="published_copy_once_per_moment",
@@ -44,7 +67,12 @@ class PublishedCopy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan} as published {self.published_at:%-d %B %Y %H:%M}"
+        return (
+            f"{self.plan}, version {self.version}, as published {self.published_at:%-d %B %Y %H:%M}"
+        )
 
     def get_absolute_url(self) -> str:
-        return self.plan.get_absolute_url()
+        return reverse(
+            "plans:plan_version",
+            args=[self.plan.partnership.slug, self.plan.slug, self.version],
+        )
