@@ -113,6 +113,13 @@ class PartnershipAdmin(HistoryAdmin):
                 ]
             },
         ),
+        (
+            "Cover",
+            {
+                "fields": ["colour"],
+                "description": "The logo is kept on the plan's cover page in the app.",
+            },
+        ),
     ]
     inlines = [DistrictInline, PartnershipOrganisationInline, GlossaryTermInline]
 
@@ -346,7 +353,19 @@ class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
     readonly_fields = ["status", "created_at", "updated_at"]
     actions = MOVE_ACTIONS
     fieldsets = [
-        (None, {"fields": ["partnership", "title", "slug", "status", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "partnership",
+                    ("title", "subtitle"),
+                    "slug",
+                    "status",
+                    "first_published_on",
+                    "summary",
+                ]
+            },
+        ),
         (
             "Period",
             {

@@ -223,7 +223,8 @@ def get_action_for_user(request: HttpRequest, pk: int, write: bool = False) -> A
     priority.change_refusal = priority_change_refusal(priority.access, priority)
     if write and action.status == Action.Status.REMOVED:
         raise ChangeRefused(
-            "This action has been removed. A partnership administrator can bring it back."
+            "This action has been removed. Whoever may change this action plan can bring it back "
+            "from the action plan's list of removed actions."
         )
     if write:
         _refuse_change(priority, action)

@@ -182,6 +182,7 @@ def _copy_priorities(old: Plan, new: Plan, user, reason: str) -> dict[int, Prior
             Priority(
                 plan=new,
                 order=priority.order,
+                label=priority.label,
                 title=priority.title,
                 background=priority.background,
                 aim=priority.aim,

@@ -154,7 +154,7 @@ class PriorityAdmin(DraftPlanContentOnly, RefusesDeletionInUse, HistoryAdmin):
             {
                 "fields": [
                     "plan",
-                    ("order", "title"),
+                    ("order", "label", "title"),
                     ("task_group", "lead_officer"),
                     "is_cross_cutting",
                 ]

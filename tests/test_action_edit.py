@@ -467,7 +467,7 @@ def test_a_removed_action_cannot_be_edited(client, editor, action):
     client.force_login(editor)
     response = client.get(_edit_url(action))
     assert response.status_code == 403
-    assert "A partnership administrator can bring it back" in response.text
+    assert "Whoever may change this action plan can bring it back" in response.text
 
 
 # Moving

@@ -228,12 +228,13 @@ def test_review_dates_inside_the_old_period_are_cleared_and_later_ones_kept(
     assert action.review_date == datetime.date(2010, 9, 30)
 
 
-def test_priorities_are_copied_with_their_task_group(
+def test_priorities_are_copied_with_their_task_group_and_label(
     published: Plan, priority: Priority, task_group: Group, administrator: User
 ):
     Priority.objects.create(
         plan=published,
         order=2,
+        label="Cross-cutting theme A",
         title="Safer Communities",
         background="Background words",
         lead_officer="Jo Officer",
@@ -255,6 +256,7 @@ def test_priorities_are_copied_with_their_task_group(
         "Jo Officer",
     )
     assert copies[1].is_cross_cutting
+    assert copies[1].label == "Cross-cutting theme A"
     assert (copies[1].measuring_performance, copies[1].measuring_difficulties) == (
         "Quarterly returns",
         "Under-reporting",
