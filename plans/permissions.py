@@ -186,6 +186,22 @@ def get_plan_for_user(request: HttpRequest, pk: int, write: bool = False) -> Pla
     return plan
 
 
+def get_plan_for_form(request: HttpRequest, pk: int) -> tuple[Plan, str | None]:
+    """The plan, fetched for an administrator's change, and why it can no longer be changed
+    when a form is posted after it left draft: the form then comes back with what was typed.
+    A page asked for is refused as get_plan_for_user refuses it."""
+    try:
+        return get_plan_for_user(request, pk, write=True), None
+    except ChangeRefused:
+        if request.method != "POST":
+            raise
+        plan = get_plan_for_user(request, pk)
+        refusal = plan_change_refusal(plan)
+        if not (refusal and plan.access.is_administrator):
+            raise
+        return plan, refusal
+
+
 def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) -> Priority:
     priority = (
         Priority.objects.filter(pk=pk).select_related("plan__partnership", "task_group").first()

@@ -16,13 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cspplan.refusals import form_refused
 from plans import plan_details
 from plans.cover import cover_css
 from plans.document import plan_cover
 from plans.models import Partnership, PartnershipLogo, Plan
-from plans.permissions import ChangeRefused, access_for
+from plans.permissions import ChangeRefused, access_for, get_plan_for_form
 from plans.plan_detail_forms import CoverForm, PlanDetailsForm
-from plans.section_views import _plan_for_form
 
 DETAILS_TEMPLATE = "plans/details/details_form.html"
 COVER_TEMPLATE = "plans/details/cover_form.html"
@@ -30,26 +30,20 @@ COVER_TEMPLATE = "plans/details/cover_form.html"
 LOGO_MAX_AGE = 24 * 60 * 60
 
 
-def _refused(request: HttpRequest, template: str, context: dict, reason: str) -> HttpResponse:
-    context["form"].is_valid()
-    context["form"].add_error(None, f"{reason} Your changes have not been saved.")
-    return render(request, template, context, status=409)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_details_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     # The form's own copy: a refused form must not rename the plan in the page's headings.
     form = PlanDetailsForm(request.POST or None, instance=Plan.objects.get(pk=plan.pk))
     context = {"plan": plan, "form": form}
     if left_draft:
-        return _refused(request, DETAILS_TEMPLATE, context, left_draft)
+        return form_refused(request, DETAILS_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             plan_details.plan_details_update(plan=plan, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, DETAILS_TEMPLATE, context, refusal.reason)
+            return form_refused(request, DETAILS_TEMPLATE, context, refusal.reason)
         messages.success(request, "The plan's details have been saved.")
         return redirect("priorities:plan", plan.pk)
     return render(request, DETAILS_TEMPLATE, context)
@@ -58,7 +52,7 @@ def plan_details_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     partnership = plan.partnership
     has_logo = bool(partnership.logo_sha256)
     form = CoverForm(
@@ -74,7 +68,7 @@ def plan_cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "logo_url": plan_cover(plan).logo_url,
     }
     if left_draft:
-        return _refused(request, COVER_TEMPLATE, context, left_draft)
+        return form_refused(request, COVER_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             plan_details.partnership_cover_update(
@@ -86,7 +80,7 @@ def plan_cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_logo=form.cleaned_data.get("remove_logo", False),
             )
         except ChangeRefused as refusal:
-            return _refused(request, COVER_TEMPLATE, context, refusal.reason)
+            return form_refused(request, COVER_TEMPLATE, context, refusal.reason)
         messages.success(request, f"The cover of {partnership.short_name}'s plans has been saved.")
         return redirect("priorities:plan", plan.pk)
     return render(request, COVER_TEMPLATE, context)

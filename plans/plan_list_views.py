@@ -19,9 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cspplan.refusals import form_refused
 from plans import plan_lists
 from plans.models import BudgetLine, GlossaryTerm, Plan, RelatedStrategy
-from plans.permissions import ChangeRefused, get_plan_for_user, plan_change_refusal
+from plans.permissions import (
+    ChangeRefused,
+    get_plan_for_form,
+    get_plan_for_user,
+)
 from plans.plan_list_forms import (
     BudgetLineForm,
     GlossaryTermForm,
@@ -35,27 +40,6 @@ FORM_TEMPLATE = "plans/lists/form.html"
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
-def _plan_for_form(request: HttpRequest, pk: int) -> tuple[Plan, str | None]:
-    """The plan, and why it can no longer be changed when a form is posted after it left
-    draft: the form then comes back with what was typed. A page asked for is refused."""
-    try:
-        return get_plan_for_user(request, pk, write=True), None
-    except ChangeRefused:
-        if request.method != "POST":
-            raise
-        plan = get_plan_for_user(request, pk)
-        refusal = plan_change_refusal(plan)
-        if not (refusal and plan.access.is_administrator):
-            raise
-        return plan, refusal
-
-
-def _refused(request: HttpRequest, context: dict, reason: str) -> HttpResponse:
-    context["form"].is_valid()
-    context["form"].add_error(None, f"{reason} Your changes have not been saved.")
-    return render(request, FORM_TEMPLATE, context, status=409)
-
-
 def _form_page(
     request: HttpRequest,
     context: dict,
@@ -67,12 +51,12 @@ def _form_page(
     the message `done` (or the one it makes from what was saved)."""
     form = context["form"]
     if left_draft:
-        return _refused(request, context, left_draft)
+        return form_refused(request, FORM_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             url = save(form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, context, refusal.reason)
+            return form_refused(request, FORM_TEMPLATE, context, refusal.reason)
         except plan_lists.TermTaken as taken:
             field = "lines" if "lines" in form.fields else "term"
             for term in taken.terms:
@@ -159,7 +143,7 @@ def strategy_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def strategy_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     context = _strategy_context(
         plan,
         RelatedStrategyForm(request.POST or None),
@@ -178,7 +162,7 @@ def strategy_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def strategy_add_many(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     context = _strategy_context(
         plan,
         RelatedStrategiesForm(request.POST or None),
@@ -210,7 +194,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = RelatedStrategy.objects.filter(pk=pk).first()
     if strategy is None:
         raise Http404("No such plan or strategy.")
-    plan, left_draft = _plan_for_form(request, strategy.plan_id)
+    plan, left_draft = get_plan_for_form(request, strategy.plan_id)
     context = _strategy_context(
         plan,
         RelatedStrategyForm(request.POST or None, instance=strategy),
@@ -301,7 +285,7 @@ def glossary_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     other_terms = list(_terms(plan).values_list("term", flat=True))
     context = _glossary_context(
         plan,
@@ -321,7 +305,7 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def term_add_many(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     existing = list(_terms(plan).values_list("term", flat=True))
     form = GlossaryTermsForm(request.POST or None, existing_terms=existing)
     context = _glossary_context(
@@ -347,7 +331,7 @@ def term_add_many(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def term_edit(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, plan_pk)
+    plan, left_draft = get_plan_for_form(request, plan_pk)
     term = _term_of(plan, pk)
     other_terms = list(_terms(plan).exclude(pk=term.pk).values_list("term", flat=True))
     context = _glossary_context(
@@ -440,7 +424,7 @@ def _budget_form(request: HttpRequest, plan: Plan, line: BudgetLine | None) -> B
 @require_http_methods(FORM_METHODS)
 @login_required
 def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     context = _budget_context(
         plan,
         _budget_form(request, plan, None),
@@ -462,7 +446,7 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = BudgetLine.objects.filter(pk=pk).first()
     if line is None:
         raise Http404("No such budget line.")
-    plan, left_draft = _plan_for_form(request, line.plan_id)
+    plan, left_draft = get_plan_for_form(request, line.plan_id)
     context = _budget_context(
         plan,
         _budget_form(request, plan, line),

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cspplan.refusals import form_refused
 from plans import sections
 from plans.models import Plan, Section
-from plans.permissions import ChangeRefused, get_plan_for_user, plan_change_refusal
+from plans.permissions import ChangeRefused, get_plan_for_form, get_plan_for_user
 from plans.section_forms import SectionForm
 
 FORM_TEMPLATE = "plans/sections/form.html"
@@ -32,27 +33,6 @@ def _section_and_plan(request: HttpRequest, pk: int) -> tuple[Section, Plan]:
     if section is None:
         raise Http404("No such section.")
     return section, get_plan_for_user(request, section.plan_id, write=True)
-
-
-def _plan_for_form(request: HttpRequest, pk: int) -> tuple[Plan, str | None]:
-    """The plan, and why it can no longer be changed when a form is posted after it left
-    draft: the form then comes back with what was typed. A page asked for is refused."""
-    try:
-        return get_plan_for_user(request, pk, write=True), None
-    except ChangeRefused:
-        if request.method != "POST":
-            raise
-        plan = get_plan_for_user(request, pk)
-        refusal = plan_change_refusal(plan)
-        if not (refusal and plan.access.is_administrator):
-            raise
-        return plan, refusal
-
-
-def _refused(request: HttpRequest, context: dict, reason: str) -> HttpResponse:
-    context["form"].is_valid()
-    context["form"].add_error(None, f"{reason} Your changes have not been saved.")
-    return render(request, FORM_TEMPLATE, context, status=409)
 
 
 @require_safe
@@ -84,16 +64,16 @@ def _mark_moved(items: list, moved: str | None, direction: str | None) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     form = SectionForm(request.POST or None)
     context = {"plan": plan, "form": form, "section": None}
     if left_draft:
-        return _refused(request, context, left_draft)
+        return form_refused(request, FORM_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             section = sections.section_create(plan=plan, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, context, refusal.reason)
+            return form_refused(request, FORM_TEMPLATE, context, refusal.reason)
         messages.success(request, "The section has been added.")
         return redirect(f"{_sections_url(plan)}#section-{section.pk}")
     return render(request, FORM_TEMPLATE, context)
@@ -105,16 +85,16 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = Section.objects.filter(pk=pk).first()
     if section is None:
         raise Http404("No such section.")
-    plan, left_draft = _plan_for_form(request, section.plan_id)
+    plan, left_draft = get_plan_for_form(request, section.plan_id)
     form = SectionForm(request.POST or None, instance=section)
     context = {"plan": plan, "form": form, "section": section}
     if left_draft:
-        return _refused(request, context, left_draft)
+        return form_refused(request, FORM_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             sections.section_update(section=section, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, context, refusal.reason)
+            return form_refused(request, FORM_TEMPLATE, context, refusal.reason)
         messages.success(request, "The section has been saved.")
         return redirect(f"{_sections_url(plan)}#section-{section.pk}")
     return render(request, FORM_TEMPLATE, context)

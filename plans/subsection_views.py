@@ -13,11 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cspplan.refusals import form_refused
 from plans import sections
 from plans.models import Plan, Section, Subsection
-from plans.permissions import ChangeRefused, get_plan_for_user
+from plans.permissions import ChangeRefused, get_plan_for_form, get_plan_for_user
 from plans.section_forms import SubsectionForm
-from plans.section_views import _plan_for_form, _sections_url
+from plans.section_views import _sections_url
 
 FORM_TEMPLATE = "plans/sections/subsection_form.html"
 
@@ -42,12 +43,6 @@ def _subsection_and_plan(request: HttpRequest, pk: int) -> tuple[Subsection, Pla
     return subsection, get_plan_for_user(request, subsection.section.plan_id, write=True)
 
 
-def _refused(request: HttpRequest, context: dict, reason: str) -> HttpResponse:
-    context["form"].is_valid()
-    context["form"].add_error(None, f"{reason} Your changes have not been saved.")
-    return render(request, FORM_TEMPLATE, context, status=409)
-
-
 def _saved(request: HttpRequest, plan: Plan, subsection: Subsection, done: str) -> HttpResponse:
     messages.success(request, f"The subsection has been {done}.")
     return redirect(f"{_sections_url(plan)}#subsection-{subsection.pk}")
@@ -57,18 +52,18 @@ def _saved(request: HttpRequest, plan: Plan, subsection: Subsection, done: str) 
 @login_required
 def subsection_add(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(pk)
-    plan, left_draft = _plan_for_form(request, section.plan_id)
+    plan, left_draft = get_plan_for_form(request, section.plan_id)
     form = SubsectionForm(request.POST or None)
     context = {"plan": plan, "section": section, "form": form, "subsection": None}
     if left_draft:
-        return _refused(request, context, left_draft)
+        return form_refused(request, FORM_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             subsection = sections.subsection_create(
                 section=section, user=request.user, **form.cleaned_data
             )
         except ChangeRefused as refusal:
-            return _refused(request, context, refusal.reason)
+            return form_refused(request, FORM_TEMPLATE, context, refusal.reason)
         return _saved(request, plan, subsection, "added")
     return render(request, FORM_TEMPLATE, context)
 
@@ -77,7 +72,7 @@ def subsection_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def subsection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subsection = _subsection(pk)
-    plan, left_draft = _plan_for_form(request, subsection.section.plan_id)
+    plan, left_draft = get_plan_for_form(request, subsection.section.plan_id)
     form = SubsectionForm(request.POST or None, instance=subsection)
     context = {
         "plan": plan,
@@ -86,14 +81,14 @@ def subsection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "subsection": subsection,
     }
     if left_draft:
-        return _refused(request, context, left_draft)
+        return form_refused(request, FORM_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             sections.subsection_update(
                 subsection=subsection, user=request.user, **form.cleaned_data
             )
         except ChangeRefused as refusal:
-            return _refused(request, context, refusal.reason)
+            return form_refused(request, FORM_TEMPLATE, context, refusal.reason)
         return _saved(request, plan, subsection, "saved")
     return render(request, FORM_TEMPLATE, context)
 

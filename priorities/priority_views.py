@@ -15,19 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cspplan.refusals import form_refused
 from plans.models import Plan
 from plans.permissions import (
     ChangeRefused,
     PlanLeftDraft,
     get_action_for_user,
+    get_plan_for_form,
     get_plan_for_user,
     get_priority_for_user,
-    plan_change_refusal,
 )
 from priorities import services
 from priorities.models import Action, Aim, Priority
 from priorities.priority_forms import AimForm, PriorityAdminForm, initial_for_aim
-from priorities.views import _posted_anyway, _refused
+from priorities.views import _posted_anyway
 
 PRIORITY_FORM = "priorities/priority_form.html"
 AIM_FORM = "priorities/aim_form.html"
@@ -44,21 +45,6 @@ def _action_plan_url(priority_id: int) -> str:
 def _direction(request: HttpRequest) -> str | None:
     direction = request.POST.get("direction")
     return direction if direction in ("up", "down") else None
-
-
-def _plan_for_form(request: HttpRequest, pk: int) -> tuple[Plan, PlanLeftDraft | None]:
-    """The plan, fetched for an administrator's change; a form posted after the plan left
-    draft comes back with what was typed. A page asked for is refused."""
-    try:
-        return get_plan_for_user(request, pk, write=True), None
-    except ChangeRefused:
-        if request.method != "POST":
-            raise
-        plan = get_plan_for_user(request, pk)
-        refusal = plan_change_refusal(plan)
-        if not (refusal and plan.access.is_administrator):
-            raise
-        return plan, PlanLeftDraft(refusal, None)
 
 
 def _priority_and_plan(request: HttpRequest, pk: int) -> tuple[Priority, Plan]:
@@ -87,18 +73,18 @@ def _aim_and_priority(request: HttpRequest, pk: int) -> tuple[Aim, Priority, Pla
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def priority_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, left_draft = _plan_for_form(request, pk)
+    plan, left_draft = get_plan_for_form(request, pk)
     form = PriorityAdminForm(request.POST or None, partnership=plan.partnership)
     context = {"plan": plan, "form": form, "priority": None}
     if left_draft:
-        return _refused(request, PRIORITY_FORM, context, left_draft)
+        return form_refused(request, PRIORITY_FORM, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
             priority = services.priority_create(
                 plan=plan, user=request.user, ownership=form.ownership(), **form.words()
             )
         except ChangeRefused as refusal:
-            return _refused(request, PRIORITY_FORM, context, refusal)
+            return form_refused(request, PRIORITY_FORM, context, refusal.reason)
         messages.success(request, f"The priority “{priority.title}” has been added.")
         return redirect(f"{_plan_url(plan.pk)}#priority-{priority.pk}")
     return render(request, PRIORITY_FORM, context)
@@ -153,12 +139,12 @@ def aim_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AimForm(request.POST or None)
     context = {"plan": priority.plan, "priority": priority, "form": form, "aim": None}
     if left_draft:
-        return _refused(request, AIM_FORM, context, left_draft)
+        return form_refused(request, AIM_FORM, context, left_draft.reason)
     if request.method == "POST" and form.is_valid():
         try:
             aim = services.aim_create(priority=priority, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, AIM_FORM, context, refusal)
+            return form_refused(request, AIM_FORM, context, refusal.reason)
         messages.success(request, "The aim has been added.")
         return redirect(f"{_action_plan_url(priority.pk)}#aim-{aim.pk}")
     return render(request, AIM_FORM, context)
@@ -171,12 +157,12 @@ def aim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AimForm(request.POST or None, initial=initial_for_aim(aim))
     context = {"plan": priority.plan, "priority": priority, "form": form, "aim": aim}
     if left_draft:
-        return _refused(request, AIM_FORM, context, left_draft)
+        return form_refused(request, AIM_FORM, context, left_draft.reason)
     if request.method == "POST" and form.is_valid():
         try:
             services.aim_update(aim=aim, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, AIM_FORM, context, refusal)
+            return form_refused(request, AIM_FORM, context, refusal.reason)
         messages.success(request, "The aim has been saved.")
         return redirect(f"{_action_plan_url(priority.pk)}#aim-{aim.pk}")
     return render(request, AIM_FORM, context)

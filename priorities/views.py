@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cspplan.refusals import form_refused
 from plans.permissions import (
     ChangeRefused,
     PlanLeftDraft,
@@ -141,7 +142,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PriorityForm(request.POST or None, initial=initial_for_priority(priority))
     context = {"priority": priority, "plan": priority.plan, "form": form}
     if left_draft:
-        return _refused(request, "priorities/priority_form.html", context, left_draft)
+        return form_refused(request, "priorities/priority_form.html", context, left_draft.reason)
     if request.method == "POST" and form.is_valid():
         if is_administrator:
             changes = {"ownership": form.ownership(), **form.words()}
@@ -150,7 +151,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.priority_update(priority=priority, user=request.user, **changes)
         except ChangeRefused as refusal:
-            return _refused(request, "priorities/priority_form.html", context, refusal)
+            return form_refused(request, "priorities/priority_form.html", context, refusal.reason)
         messages.success(request, "The priority has been saved.")
         return redirect(_action_plan_url(priority))
     return render(request, "priorities/priority_form.html", context)
@@ -166,16 +167,6 @@ def _posted_anyway(
     return refusal.fetched, refusal
 
 
-def _refused(
-    request: HttpRequest, template: str, context: dict, refusal: ChangeRefused
-) -> HttpResponse:
-    """The plan left draft (or the action was removed) while the form was open: say so, and
-    give back everything typed so it can be kept elsewhere."""
-    context["form"].is_valid()
-    context["form"].add_error(None, f"{refusal.reason} Your changes have not been saved.")
-    return render(request, template, context, status=409)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -186,14 +177,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, priority=priority)
     context = {"priority": priority, "plan": priority.plan, "form": form, "action": None}
     if left_draft:
-        return _refused(request, "priorities/action_form.html", context, left_draft)
+        return form_refused(request, "priorities/action_form.html", context, left_draft.reason)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(
                 priority=priority, user=request.user, **form.action_fields()
             )
         except ChangeRefused as refusal:
-            return _refused(request, "priorities/action_form.html", context, refusal)
+            return form_refused(request, "priorities/action_form.html", context, refusal.reason)
         messages.success(request, "The action has been added.")
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
     return render(request, "priorities/action_form.html", context)
@@ -236,7 +227,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, priority=priority, action=action)
     context = {"priority": priority, "plan": priority.plan, "form": form, "action": action}
     if left_draft:
-        return _refused(request, "priorities/action_form.html", context, left_draft)
+        return form_refused(request, "priorities/action_form.html", context, left_draft.reason)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(
@@ -248,7 +239,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ActionChangedMeanwhile as conflict:
             return _conflict(request, context, conflict)
         except ChangeRefused as refusal:
-            return _refused(request, "priorities/action_form.html", context, refusal)
+            return form_refused(request, "priorities/action_form.html", context, refusal.reason)
         messages.success(request, "The action has been saved.")
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
     if request.htmx and request.method == "GET":
@@ -332,7 +323,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.progress_record(action=action, user=request.user, **form.cleaned_data)
         except ChangeRefused as refusal:
-            return _refused(request, "priorities/progress_form.html", context, refusal)
+            return form_refused(request, "priorities/progress_form.html", context, refusal.reason)
         messages.success(request, "The progress update has been recorded.")
         return redirect(reverse("priorities:action", args=[action.pk]) + "#progress")
     return render(request, "priorities/progress_form.html", context)
