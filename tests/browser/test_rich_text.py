@@ -174,7 +174,7 @@ def test_an_edited_section_keeps_its_tables_header_scopes(watched, live_server, 
     assert reports == []
 
 
-def test_an_administrator_pastes_into_a_section_in_the_app_with_no_policy_report(
+def test_an_administrator_reaches_a_section_by_clicks_pastes_from_word_and_reads_it_in_page_and_pdf(
     watched, live_server, administrator, plan
 ):
     page, reports = watched
@@ -184,7 +184,12 @@ def test_an_administrator_pastes_into_a_section_in_the_app_with_no_policy_report
     page.get_by_label("Username").fill(administrator.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server.url}/actions/section/{section.pk}/edit/")
+    # From the home page to the section's form by links only.
+    page.get_by_role("link", name=f"{plan.title} {plan.period_label}", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}{plan.get_absolute_url()}")
+    page.get_by_role("link", name="Action plans and progress").click()
+    page.get_by_role("link", name="Sections of the plan").click()
+    page.get_by_role("link", name="Edit section “Foreword”").click()
     editor = page.locator(".ProseMirror[contenteditable=true]")
     expect(editor).to_contain_text("Old text.")
     assert _serious_axe_violations(page, "main") == []
@@ -202,4 +207,19 @@ def test_an_administrator_pastes_into_a_section_in_the_app_with_no_policy_report
     section.refresh_from_db()
     assert "<h3>Tackling anti-social behaviour</h3>" in section.body
     assert "mso" not in section.body and "style" not in section.body
+    # Back to the plan's page through the breadcrumbs, where the paste reads as it was written.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name=f"{plan.title} {plan.period_label}"
+    ).click()
+    expect(page).to_have_url(f"{live_server.url}{plan.get_absolute_url()}")
+    prose = page.locator(f"#section-{section.pk} .plan-prose")
+    expect(prose.locator("h3")).to_have_text("Tackling anti-social behaviour")
+    expect(prose.locator("ul > li").first).to_contain_text("Reduce repeat victimisation")
+    expect(prose.locator("ol > li")).to_have_text(["Agree the plan", "Publish it"])
+    expect(prose.locator("table")).to_contain_text("1,204")
+    pdf = page.request.get(f"{live_server.url}{plan.get_absolute_url()}pdf/")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    for words in ("Tackling anti-social behaviour", "Young people first", "Criminal damage"):
+        assert words in text
     assert reports == [], "\n".join(reports)
