@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import Max
 
 from plans.models import BudgetLine, GlossaryTerm, Partnership, Plan, RelatedStrategy
+from plans.ordering import Direction, swap_with_neighbour
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 STRATEGY_GONE = "This plan or strategy has been removed meanwhile."
 TERM_GONE = "This term has been removed from the glossary meanwhile."
 BUDGET_LINE_GONE = "This budget line has been removed meanwhile."
-
-Direction = Literal["up", "down"]
 
 
 class TermTaken(Exception):
@@ -58,44 +56,6 @@ def _next_order(rows: models.QuerySet) -> int:
 def _save(obj: models.Model, user: User, **kwargs) -> None:
     obj._history_user = user
     obj.save(**kwargs)
-
-
-def _swap(
-    model: type[models.Model],
-    obj: models.Model,
-    user: User,
-    direction: Direction,
-    gone: str,
-    same_group: str | None = None,
-) -> bool:
-    """Swap obj with its neighbour among the plan's rows (those sharing `same_group`'s value,
-    when given); False when it is already first or last.
-
-    Orders are unique within a plan, so the swap parks the row on a free place first; the two
-    rows' history records the new places (the parking place is not kept).
-    """
-    everything = list(
-        model.objects.select_for_update().filter(plan_id=obj.plan_id).order_by("order")
-    )
-    moving = next((row for row in everything if row.pk == obj.pk), None)
-    if moving is None:
-        raise ChangeRefused(gone)
-    group = [
-        row
-        for row in everything
-        if same_group is None or getattr(row, same_group) == getattr(moving, same_group)
-    ]
-    position = group.index(moving)
-    neighbour = position - 1 if direction == "up" else position + 1
-    if not 0 <= neighbour < len(group):
-        return False
-    other = group[neighbour]
-    moving_order, other_order = moving.order, other.order
-    model.objects.filter(pk=moving.pk).update(order=everything[-1].order + 1)
-    for changed, order in ((other, moving_order), (moving, other_order)):
-        changed.order = order
-        _save(changed, user, update_fields=["order"])
-    return True
 
 
 def _remove(obj: models.Model, user: User) -> None:
@@ -154,7 +114,13 @@ def related_strategy_update(
 @transaction.atomic
 def related_strategy_move(*, strategy: RelatedStrategy, user: User, direction: Direction) -> bool:
     _lock_draft_plan(strategy.plan_id)
-    return _swap(RelatedStrategy, strategy, user, direction, STRATEGY_GONE)
+    return swap_with_neighbour(
+        siblings=RelatedStrategy.objects.filter(plan_id=strategy.plan_id),
+        pk=strategy.pk,
+        user=user,
+        direction=direction,
+        gone=STRATEGY_GONE,
+    )
 
 
 @transaction.atomic
@@ -274,7 +240,18 @@ def budget_line_update(
 def budget_line_move(*, line: BudgetLine, user: User, direction: Direction) -> bool:
     """Swap the line with its neighbour within its financial year, as the plan prints it."""
     _lock_draft_plan(line.plan_id)
-    return _swap(BudgetLine, line, user, direction, BUDGET_LINE_GONE, same_group="year")
+    # Read under the plan's lock, which every budget change takes first.
+    year = BudgetLine.objects.filter(pk=line.pk).values_list("year", flat=True).first()
+    if year is None:
+        raise ChangeRefused(BUDGET_LINE_GONE)
+    return swap_with_neighbour(
+        siblings=BudgetLine.objects.filter(plan_id=line.plan_id, year=year),
+        pk=line.pk,
+        user=user,
+        direction=direction,
+        gone=BUDGET_LINE_GONE,
+        unique_within=BudgetLine.objects.filter(plan_id=line.plan_id),
+    )
 
 
 @transaction.atomic

@@ -6,13 +6,12 @@ change under a plan that was sent for review while the form was open.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
 from plans.models import Plan, Section, Subsection
+from plans.ordering import Direction, swap_with_neighbour
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 SECTION_FIELDS = ("title", "kind", "placement", "body", "signatory_name", "signatory_role")
@@ -92,30 +91,20 @@ def section_update(
 
 
 @transaction.atomic
-def section_move(*, section: Section, user: User, direction: Literal["up", "down"]) -> bool:
+def section_move(*, section: Section, user: User, direction: Direction) -> bool:
     """Swap the section with its neighbour; False when it is already first or last.
 
     Orders are unique within a plan, so the swap parks the section on a free place first.
     The two sections' history records the new places (the parking place is not kept).
     """
     _lock_draft_plan(section.plan_id)
-    siblings = Section.objects.select_for_update().filter(plan_id=section.plan_id)
-    current = list(siblings.order_by("order"))
-    position = next((i for i, s in enumerate(current) if s.pk == section.pk), None)
-    if position is None:
-        raise ChangeRefused(GONE_MESSAGE)
-    neighbour = position - 1 if direction == "up" else position + 1
-    if not 0 <= neighbour < len(current):
-        return False
-    moving, other = current[position], current[neighbour]
-    moving_order, other_order = moving.order, other.order
-    parking = current[-1].order + 1
-    Section.objects.filter(pk=moving.pk).update(order=parking)
-    for changed, order in ((other, moving_order), (moving, other_order)):
-        changed.order = order
-        changed._history_user = user
-        changed.save(update_fields=["order"])
-    return True
+    return swap_with_neighbour(
+        siblings=Section.objects.filter(plan_id=section.plan_id),
+        pk=section.pk,
+        user=user,
+        direction=direction,
+        gone=GONE_MESSAGE,
+    )
 
 
 @transaction.atomic
@@ -163,30 +152,18 @@ def subsection_update(*, subsection: Subsection, user: User, title: str, body: s
 
 
 @transaction.atomic
-def subsection_move(
-    *, subsection: Subsection, user: User, direction: Literal["up", "down"]
-) -> bool:
+def subsection_move(*, subsection: Subsection, user: User, direction: Direction) -> bool:
     """Swap the subsection with its neighbour in its section; False when it is already first
     or last. As with sections, the swap parks the subsection on a free place first."""
     _lock_draft_plan(subsection.section.plan_id)
     _lock_section(subsection.section_id)
-    siblings = Subsection.objects.select_for_update().filter(section_id=subsection.section_id)
-    current = list(siblings.order_by("order"))
-    position = next((i for i, s in enumerate(current) if s.pk == subsection.pk), None)
-    if position is None:
-        raise ChangeRefused(SUBSECTION_GONE_MESSAGE)
-    neighbour = position - 1 if direction == "up" else position + 1
-    if not 0 <= neighbour < len(current):
-        return False
-    moving, other = current[position], current[neighbour]
-    moving_order, other_order = moving.order, other.order
-    parking = current[-1].order + 1
-    Subsection.objects.filter(pk=moving.pk).update(order=parking)
-    for changed, order in ((other, moving_order), (moving, other_order)):
-        changed.order = order
-        changed._history_user = user
-        changed.save(update_fields=["order"])
-    return True
+    return swap_with_neighbour(
+        siblings=Subsection.objects.filter(section_id=subsection.section_id),
+        pk=subsection.pk,
+        user=user,
+        direction=direction,
+        gone=SUBSECTION_GONE_MESSAGE,
+    )
 
 
 @transaction.atomic

@@ -6,12 +6,11 @@ history says why.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
+from plans.ordering import Direction, swap_with_neighbour
 from plans.permissions import ChangeRefused
 from priorities.models import Action, Aim, Priority
 from priorities.services._locks import (
@@ -54,29 +53,20 @@ def aim_update(*, aim: Aim, user: User, title: str, baseline_data: str) -> Aim:
 
 
 @transaction.atomic
-def aim_move(*, aim: Aim, user: User, direction: Literal["up", "down"]) -> bool:
+def aim_move(*, aim: Aim, user: User, direction: Direction) -> bool:
     """Swap the aim with its neighbour; False when it is already first or last.
 
     Orders are unique within a priority, so the swap parks the aim on a free place first.
     """
     _lock_draft_plan(_plan_id_of_aim(aim))
     _lock_priority(aim.priority_id)
-    current = list(Aim.objects.select_for_update().filter(priority_id=aim.priority_id))
-    current.sort(key=lambda a: a.order)
-    position = next((i for i, a in enumerate(current) if a.pk == aim.pk), None)
-    if position is None:
-        raise ChangeRefused(AIM_GONE_MESSAGE)
-    neighbour = position - 1 if direction == "up" else position + 1
-    if not 0 <= neighbour < len(current):
-        return False
-    moving, other = current[position], current[neighbour]
-    moving_order, other_order = moving.order, other.order
-    Aim.objects.filter(pk=moving.pk).update(order=current[-1].order + 1)
-    for changed, order in ((other, moving_order), (moving, other_order)):
-        changed.order = order
-        changed._history_user = user
-        changed.save(update_fields=["order"])
-    return True
+    return swap_with_neighbour(
+        siblings=Aim.objects.filter(priority_id=aim.priority_id),
+        pk=aim.pk,
+        user=user,
+        direction=direction,
+        gone=AIM_GONE_MESSAGE,
+    )
 
 
 @transaction.atomic

@@ -9,13 +9,13 @@ rather than ending in a server error or taking actions with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from plans.models import Group, Plan
+from plans.ordering import Direction, swap_with_neighbour
 from plans.permissions import ChangeRefused
 from priorities.models import Action, Aim, Priority
 from priorities.services._locks import (
@@ -140,29 +140,20 @@ def priority_update(
 
 
 @transaction.atomic
-def priority_move(*, priority: Priority, user: User, direction: Literal["up", "down"]) -> bool:
+def priority_move(*, priority: Priority, user: User, direction: Direction) -> bool:
     """Swap the priority with its neighbour; False when it is already first or last.
 
     Orders are unique within a plan, so the swap parks the priority on a free place first.
     The two priorities' history records the new places (the parking place is not kept).
     """
     _lock_draft_plan(priority.plan_id)
-    current = list(Priority.objects.select_for_update().filter(plan_id=priority.plan_id))
-    current.sort(key=lambda p: p.order)
-    position = next((i for i, p in enumerate(current) if p.pk == priority.pk), None)
-    if position is None:
-        raise ChangeRefused(PRIORITY_GONE_MESSAGE)
-    neighbour = position - 1 if direction == "up" else position + 1
-    if not 0 <= neighbour < len(current):
-        return False
-    moving, other = current[position], current[neighbour]
-    moving_order, other_order = moving.order, other.order
-    Priority.objects.filter(pk=moving.pk).update(order=current[-1].order + 1)
-    for changed, order in ((other, moving_order), (moving, other_order)):
-        changed.order = order
-        changed._history_user = user
-        changed.save(update_fields=["order"])
-    return True
+    return swap_with_neighbour(
+        siblings=Priority.objects.filter(plan_id=priority.plan_id),
+        pk=priority.pk,
+        user=user,
+        direction=direction,
+        gone=PRIORITY_GONE_MESSAGE,
+    )
 
 
 def priority_removal_refusal(priority: Priority) -> str | None:
