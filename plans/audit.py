@@ -32,6 +32,7 @@ from plans.models import (
     Plan,
     RelatedStrategy,
     Section,
+    Subsection,
 )
 from priorities.history import Change
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
@@ -70,6 +71,10 @@ def _in(name: str, querysets: list[QuerySet]) -> Q:
 
 def _plans(pk: int) -> list[QuerySet]:
     return _ids(Plan, partnership_id=pk)
+
+
+def _sections(pk: int) -> list[QuerySet]:
+    return [Section.history.filter(_in("plan_id", _plans(pk))).values("id")]
 
 
 def _priorities(pk: int) -> list[QuerySet]:
@@ -161,6 +166,13 @@ KINDS = [
     Kind("glossary", "Glossary term", GlossaryTerm, _scoped("partnership_id"), lambda r: r.term),
     Kind("plan", "Plan", Plan, _scoped("partnership_id"), lambda r: r.title),
     Kind("section", "Section", Section, lambda pk: _in("plan_id", _plans(pk)), lambda r: r.title),
+    Kind(
+        "subsection",
+        "Subsection",
+        Subsection,
+        lambda pk: _in("section_id", _sections(pk)),
+        lambda r: r.title,
+    ),
     Kind(
         "strategy",
         "Related strategy",

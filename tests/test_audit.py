@@ -24,6 +24,8 @@ from plans.models import (
     Partnership,
     Plan,
     RelatedStrategy,
+    Section,
+    Subsection,
 )
 from plans.refresh import plan_start_next_year
 from priorities import services
@@ -227,6 +229,8 @@ def one_of_each_kind(plan, partnership, police):
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
+    section = Section.objects.create(plan=plan, order=1, title="The current picture")
+    Subsection.objects.create(section=section, order=1, title="Crime in Carlisle")
     GlossaryTerm.objects.create(partnership=partnership, term="ASB", meaning="Anti-social")
     police.website = "https://police.example.org"
     police.save()
@@ -243,6 +247,8 @@ def one_of_each_kind(plan, partnership, police):
         ("partner", "Carlisle City Council"),
         ("budget", "Mediation: £1500.00"),
         ("strategy", "Local Area Agreement"),
+        ("section", "The current picture"),
+        ("subsection", "Crime in Carlisle"),
         ("glossary", "ASB"),
         ("measure", "Robbery"),
         ("target", "Robbery: Carlisle"),
