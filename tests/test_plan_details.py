@@ -572,7 +572,6 @@ def test_anyone_gets_a_cover_stylesheet_by_its_colour_kept_for_a_year(client):
         "/plans/cover/gggggg.css",
         "/plans/cover/%231d70b8.css",
         "/plans/cover/1d70b8.css/",
-        "/plans/cover/1d70b8",
     ],
 )
 def test_a_cover_stylesheet_address_that_is_not_six_lower_case_hex_digits_is_404(client, address):
