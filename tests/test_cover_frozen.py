@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
@@ -255,3 +256,26 @@ def test_an_unknown_logo_hash_and_a_bad_colour_are_404(client, published_with_a_
     assert client.get(_logo_url(plan, b"never uploaded")).status_code == 404
     assert client.get("/plans/cover/1D70B8.css").status_code == 404
     assert client.get("/plans/cover/blue.css").status_code == 404
+
+
+def test_the_printable_html_of_a_published_plan_keeps_its_published_colour(
+    published_with_a_and_x, tmp_path
+):
+    plan = published_with_a_and_x
+    Plan.objects.filter(pk=plan.pk).update(status=Status.PUBLISHED)
+    output = tmp_path / "plan.html"
+
+    call_command(
+        "render_plan",
+        plan.partnership.slug,
+        plan.slug,
+        "--format",
+        "html",
+        "--output",
+        output,
+        stdout=io.StringIO(),
+    )
+
+    html = output.read_text()
+    assert f"background-color: {COLOUR_X}" in html
+    assert COLOUR_Y not in html
