@@ -419,11 +419,12 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
 
 @admin.register(PartnershipLogo)
 class PartnershipLogoAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
-    """Shown for support: the logo printed on a partnership's plan covers. Administrators
-    change it on a draft plan's cover page (plans.plan_details keeps its hash and type on the
-    partnership), never here."""
+    """Shown for support: the logos printed on a partnership's plan covers, each kept by its
+    hash for the pages published with it. Administrators change the current one on a draft
+    plan's cover page (plans.plan_details keeps its hash and type on the partnership), never
+    here."""
 
-    list_display = ["partnership"]
+    list_display = ["partnership", "sha256", "content_type"]
     list_select_related = ["partnership"]
     search_fields = ["partnership__name"]
 

@@ -1,7 +1,7 @@
 """A partnership's plan cover: the logo's check, and the colour's stylesheet with readable text.
 
 Pure functions the forms, services, views and the document share; nothing here touches the
-database.
+database. A stylesheet's address is its colour, so a published page keeps its own.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import io
 import re
 import warnings
 
+from django.urls import reverse
 from PIL import Image, UnidentifiedImageError
 
 from plans.models.partnership import COLOUR_PATTERN, LOGO_MAX_BYTES
@@ -107,3 +108,11 @@ def cover_css(colour: str) -> str:
         ".plan-cover__logo { background-color: #ffffff; padding: 5px; }\n"
         f".plan-document h2 {{ border-bottom: 4px solid {colour}; padding-bottom: 5px; }}\n"
     )
+
+
+def cover_stylesheet_url(colour: str) -> str:
+    """The address of the stylesheet of a colour (it never changes, so it is kept for a year),
+    or "" for no colour: a published page links the colour it was published with."""
+    if not is_colour(colour):
+        return ""
+    return reverse("plans:cover_css", args=[colour[1:]])

@@ -197,6 +197,8 @@ class Cover:
     logo_url: str = ""
     logo_alt: str = ""
     first_published: str = ""
+    # The logo's hash: its address, which a published page keeps, names this one image.
+    logo_sha256: str = ""
 
     # The PDF's renderer fetches the logo under this name (plans.pdf hands it the bytes).
     print_logo_src = "embedded:logo"
@@ -431,13 +433,12 @@ def plan_document(plan: Plan) -> PlanDocument:
 
 def plan_cover(plan: Plan) -> Cover:
     partnership = plan.partnership
-    logo_url = ""
-    if partnership.logo_sha256:
-        path = reverse("plans:partnership_logo", args=[partnership.slug])
-        logo_url = f"{path}?v={partnership.logo_sha256[:16]}"
+    sha256 = partnership.logo_sha256
+    logo_url = reverse("plans:partnership_logo", args=[partnership.slug, sha256]) if sha256 else ""
     first_published = plan.first_published_on
     return Cover(
         logo_url=logo_url,
+        logo_sha256=sha256,
         logo_alt=partnership.name,
         first_published=f"First published {first_published:%B %Y}" if first_published else "",
     )

@@ -29,9 +29,9 @@ def print_stylesheet() -> SafeString:
     return mark_safe(css)  # noqa: S308 -- our own stylesheets, not user text
 
 
-def cover_stylesheet(plan: Plan) -> SafeString:
-    """The partnership's cover colour (plans.cover), built only from a checked #rrggbb."""
-    return mark_safe(cover_css(plan.partnership.colour))  # noqa: S308
+def cover_stylesheet(colour: str) -> SafeString:
+    """The cover stylesheet of a colour (plans.cover), built only from a checked #rrggbb."""
+    return mark_safe(cover_css(colour))  # noqa: S308
 
 
 def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
@@ -43,15 +43,16 @@ def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
             "is_draft": document.is_draft,
             "large_print": large_print,
             "stylesheet": print_stylesheet(),
-            "cover_stylesheet": cover_stylesheet(document.plan),
+            "cover_stylesheet": cover_stylesheet(document.plan.partnership.colour),
             # The logo is fetched from the bytes plan_pdf hands the renderer, not a web address.
             "for_print": True,
         },
     )
 
 
-def published_print_html(plan: Plan, document_html: SafeString) -> str:
-    """A published copy's stored document in the printable page, for scripts."""
+def published_print_html(plan: Plan, document_html: SafeString, *, cover_colour: str) -> str:
+    """A published copy's stored document in the printable page, for scripts, in the cover
+    colour the copy was published with."""
     return render_to_string(
         "plans/plan_print.html",
         {
@@ -59,7 +60,7 @@ def published_print_html(plan: Plan, document_html: SafeString) -> str:
             "is_draft": False,
             "document_html": document_html,
             "stylesheet": print_stylesheet(),
-            "cover_stylesheet": cover_stylesheet(plan),
+            "cover_stylesheet": cover_stylesheet(cover_colour),
         },
     )
 
@@ -94,10 +95,12 @@ def html_to_pdf(html: str, embedded: dict[str, bytes] | None = None) -> bytes:
 
 def embedded_files(document: PlanDocument) -> dict[str, bytes]:
     """The files the printed document names by `embedded:` address: the partnership's logo."""
-    if not document.cover.logo_url:
+    if not document.cover.logo_sha256:
         return {}
     content = (
-        PartnershipLogo.objects.filter(partnership_id=document.plan.partnership_id)
+        PartnershipLogo.objects.filter(
+            partnership_id=document.plan.partnership_id, sha256=document.cover.logo_sha256
+        )
         .values_list("content", flat=True)
         .first()
     )

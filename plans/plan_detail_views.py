@@ -1,5 +1,5 @@
-"""Pages where a partnership administrator keeps a draft plan's details and its cover, and the
-public address of a partnership's logo.
+"""Pages where a partnership administrator keeps a draft plan's details and its cover, the
+addresses of a partnership's logos (by hash) and the cover stylesheets (by colour).
 
 The plan is fetched through plans.permissions (outsiders 404; other members and plans out of
 draft 403), and every change goes through plans.plan_details, which checks the draft again
@@ -26,8 +26,8 @@ from plans.plan_detail_forms import CoverForm, PlanDetailsForm
 
 DETAILS_TEMPLATE = "plans/details/details_form.html"
 COVER_TEMPLATE = "plans/details/cover_form.html"
-# The logo's address carries its hash, so a browser may keep it: a new logo is a new address.
-LOGO_MAX_AGE = 24 * 60 * 60
+# A logo's address carries its hash and a stylesheet's its colour: a new one is a new address.
+IMMUTABLE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -97,33 +97,38 @@ def _readable_partnership(request: HttpRequest, slug: str) -> Partnership:
     raise Http404("No such partnership.")
 
 
-def _cacheable(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+def _immutable(response: HttpResponse, etag: str) -> HttpResponse:
+    """What an address names never changes, so a browser or proxy may keep it for a year.
+    (Signed-in people's responses are made private by cspplan.middleware.)"""
     response["ETag"] = etag
-    patch_cache_control(response, max_age=LOGO_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=IMMUTABLE_MAX_AGE, immutable=True)
     return response
 
 
 @require_safe
-def partnership_logo(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+def partnership_logo(request: HttpRequest, partnership_slug: str, sha256: str) -> HttpResponse:
+    """One logo the partnership has used, by its hash: the current one, or an older one a
+    published page still shows."""
     partnership = _readable_partnership(request, partnership_slug)
-    if not partnership.logo_sha256:
-        raise Http404("This partnership has no logo.")
-    etag = f'"{partnership.logo_sha256}"'
-    if request.headers.get("If-None-Match") == etag:
-        return _cacheable(request, HttpResponseNotModified(), etag)
-    logo = get_object_or_404(PartnershipLogo, partnership=partnership)
-    response = HttpResponse(bytes(logo.content), content_type=partnership.logo_content_type)
+    etag = f'"{sha256}"'
+    logos = PartnershipLogo.objects.filter(partnership=partnership, sha256=sha256)
+    if request.headers.get("If-None-Match") == etag and logos.exists():
+        return _immutable(HttpResponseNotModified(), etag)
+    logo = get_object_or_404(logos)
+    response = HttpResponse(bytes(logo.content), content_type=logo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="{partnership.slug}-logo"'
-    return _cacheable(request, response, etag)
+    return _immutable(response, etag)
 
 
 @require_safe
-def partnership_cover_css(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    """The cover colour as a stylesheet: the site's policy allows no inline style."""
-    partnership = _readable_partnership(request, partnership_slug)
-    css = cover_css(partnership.colour)
-    etag = f'"{partnership.colour.lstrip("#") or "none"}"'
+def cover_stylesheet(request: HttpRequest, colour: str) -> HttpResponse:
+    """The cover stylesheet of one colour (the address's six lower-case hex digits): the site's
+    policy allows no inline style. It reveals nothing, so anyone may have it."""
+    css = cover_css(f"#{colour}")
+    if not css:
+        raise Http404("Not a cover colour.")
+    etag = f'"{colour}"'
     if request.headers.get("If-None-Match") == etag:
-        return _cacheable(request, HttpResponseNotModified(), etag)
-    return _cacheable(request, HttpResponse(css, content_type="text/css; charset=utf-8"), etag)
+        return _immutable(HttpResponseNotModified(), etag)
+    return _immutable(HttpResponse(css, content_type="text/css; charset=utf-8"), etag)

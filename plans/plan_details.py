@@ -2,8 +2,9 @@
 
 Each change locks the plan row first and checks again that it is a draft, as the sections do
 (plans.sections). The plan's slug never changes here: it is part of its public address.
-The cover (logo and colour) belongs to the partnership and shows on all its plans; it is
-changed from one of its draft plans, under that plan's lock.
+The cover (logo and colour) belongs to the partnership and shows on all its draft plans; it
+is changed from one of its draft plans, under that plan's lock. A published copy keeps the
+logo and colour it was published with (plans.publishing).
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def partnership_cover_update(
     logo: bytes | None,
     remove_logo: bool,
 ) -> Partnership:
-    """Set the cover colour, and replace the logo (logo given) or remove it (remove_logo).
+    """Set the cover colour, and make a new logo current (logo given) or have none
+    (remove_logo). Logos are kept by their hash: an identical one uploaded again is the same
+    row, and no logo is deleted, so every published page keeps the one it was published with.
 
     `plan` is the draft the change is made from; a logo is checked again here (PNG or JPEG,
     at most 1 MB), whatever called this.
@@ -93,13 +96,17 @@ def partnership_cover_update(
     partnership.colour = colour
     if logo is not None:
         content_type = logo_content_type(logo)
-        PartnershipLogo.objects.update_or_create(
-            partnership=partnership, defaults={"content": logo}
+        sha256 = hashlib.sha256(logo).hexdigest()
+        # Never overwritten: the pages published with an older logo still show theirs.
+        PartnershipLogo.objects.get_or_create(
+            partnership=partnership,
+            sha256=sha256,
+            defaults={"content_type": content_type, "content": logo},
         )
         partnership.logo_content_type = content_type
-        partnership.logo_sha256 = hashlib.sha256(logo).hexdigest()
+        partnership.logo_sha256 = sha256
     elif remove_logo:
-        PartnershipLogo.objects.filter(partnership=partnership).delete()
+        # Only the current logo goes: published pages keep the one they were published with.
         partnership.logo_content_type = ""
         partnership.logo_sha256 = ""
     partnership._history_user = user

@@ -66,6 +66,9 @@ def published_copy_create(
         published_by=user,
         html=html,
         html_sha256=sha256(html),
+        # The page links its cover stylesheet by this colour; the logo's address in the HTML
+        # names its hash. Neither changes when the partnership's cover does.
+        cover_colour=document.plan.partnership.colour,
         pdf=pdf,
         pdf_sha256=sha256(pdf),
         large_print_pdf=large_print_pdf,
@@ -153,14 +156,16 @@ def plan_page_html(
             draft_cache_key(plan, "html"), lambda: document_html(plan_document(plan))
         )
         return html, None
-    key = _cache_key(plan, "html")
+    key = _cache_key(plan, "page")
     cached = cache.get(key)
     if cached is None:
-        copy = latest_copy(plan, "html")
-        cached = (copy.html, copy.published_at, copy.version)
+        copy = latest_copy(plan, "html", "cover_colour")
+        cached = (copy.html, copy.published_at, copy.version, copy.cover_colour)
         cache.set(key, cached, COPY_CACHE_SECONDS)
-    html, published_at, version = cached
-    return html, PublishedCopy(plan=plan, published_at=published_at, version=version)
+    html, published_at, version, cover_colour = cached
+    return html, PublishedCopy(
+        plan=plan, published_at=published_at, version=version, cover_colour=cover_colour
+    )
 
 
 def plan_pdf_file(

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from plans import (
     audit_views,
@@ -11,6 +11,28 @@ from plans import (
 )
 
 app_name = "plans"
+
+
+class Sha256Converter:
+    """A logo's full SHA-256 in lower-case hex: any other spelling is not its address (404)."""
+
+    regex = "[0-9a-f]{64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class HexColourConverter(Sha256Converter):
+    """A cover colour's six lower-case hex digits, without the #."""
+
+    regex = "[0-9a-f]{6}"
+
+
+register_converter(Sha256Converter, "sha256")
+register_converter(HexColourConverter, "hexcolour")
 
 _PARTNERSHIP = "partnership/<slug:partnership_slug>/"
 
@@ -72,12 +94,12 @@ urlpatterns = [
         organisation_views.district_remove,
         name="district_remove",
     ),
-    path(f"{_PARTNERSHIP}logo/", plan_detail_views.partnership_logo, name="partnership_logo"),
     path(
-        f"{_PARTNERSHIP}cover.css",
-        plan_detail_views.partnership_cover_css,
-        name="partnership_cover_css",
+        f"{_PARTNERSHIP}logo/<sha256:sha256>/",
+        plan_detail_views.partnership_logo,
+        name="partnership_logo",
     ),
+    path("cover/<hexcolour:colour>.css", plan_detail_views.cover_stylesheet, name="cover_css"),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
     path(
         "invitations/<slug:token>/decline/",

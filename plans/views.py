@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from plans import public_cache, review
+from plans.cover import cover_stylesheet_url
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
 from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
@@ -105,6 +106,10 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             # Sanitised and escaped when the document was rendered.
             "document_html": mark_safe(html),  # noqa: S308
             "published_copy": copy,
+            # A copy keeps the colour it was published with; a draft shows the current one.
+            "cover_stylesheet_url": cover_stylesheet_url(
+                copy.cover_colour if copy is not None else plan.partnership.colour
+            ),
             "workflow": review.workflow_panel(plan, request.user, access)
             if access.can_read
             else None,
@@ -215,6 +220,7 @@ def plan_version(
         {
             "plan": copy.plan,
             "copy": copy,
+            "cover_stylesheet_url": cover_stylesheet_url(copy.cover_colour),
             # Sanitised and escaped when the version was published.
             "document_html": mark_safe(copy.html),  # noqa: S308
         },

@@ -101,7 +101,9 @@ def target_row(plan, district) -> LocalTarget:
 def one_of_each(action, editor, superuser, plan, priority, partnership, target_row):
     """At least one object of every registered model, for its change page."""
     GlossaryTerm.objects.create(partnership=partnership, term="ASB", meaning="Anti-social")
-    PartnershipLogo.objects.create(partnership=partnership, content=b"\x89PNG logo")
+    PartnershipLogo.objects.create(
+        partnership=partnership, sha256="3" * 64, content_type="image/png", content=b"\x89PNG logo"
+    )
     section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
     Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")

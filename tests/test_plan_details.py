@@ -66,12 +66,16 @@ def _cover(plan: Plan) -> str:
     return reverse("priorities:plan_cover", args=[plan.pk])
 
 
-def _logo(partnership: Partnership) -> str:
-    return reverse("plans:partnership_logo", args=[partnership.slug])
+def _logo(partnership: Partnership, logo: bytes) -> str:
+    return reverse("plans:partnership_logo", args=[partnership.slug, _sha(logo)])
 
 
-def _cover_css(partnership: Partnership) -> str:
-    return reverse("plans:partnership_cover_css", args=[partnership.slug])
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _cover_css(colour: str = "1d70b8") -> str:
+    return reverse("plans:cover_css", args=[colour])
 
 
 def _leave_draft(plan: Plan, status: str = Plan.Status.IN_REVIEW) -> None:
@@ -383,7 +387,9 @@ def test_a_logo_can_be_removed(client, administrator, plan):
     assert response.status_code == 302
     partnership = Partnership.objects.get(pk=plan.partnership_id)
     assert (partnership.logo_sha256, partnership.logo_content_type) == ("", "")
-    assert not PartnershipLogo.objects.exists()
+    assert "plan-cover__logo" not in client.get(plan.get_absolute_url()).text
+    # Kept for the pages published with it.
+    assert PartnershipLogo.objects.filter(partnership=partnership).count() == 1
 
 
 @pytest.mark.parametrize("typed, stored", [("#1D70B8", "#1d70b8"), ("00703c", "#00703c"), ("", "")])
@@ -452,12 +458,10 @@ def test_the_plan_page_shows_the_subtitle_first_publication_logo_and_colour(
     partnership = plan.partnership
     assert "Working together for safer streets" in response.text
     assert "First published March 2008" in response.text
-    sha = hashlib.sha256(logo).hexdigest()
     assert (
-        f'<img class="plan-cover__logo" src="{_logo(partnership)}?v={sha[:16]}" '
-        f'alt="{partnership.name}">'
+        f'<img class="plan-cover__logo" src="{_logo(partnership, logo)}" alt="{partnership.name}">'
     ) in response.text
-    assert f'href="{_cover_css(partnership)}?v=1d70b8"' in response.text
+    assert f'<link rel="stylesheet" href="{_cover_css("1d70b8")}">' in response.text
 
 
 def test_a_new_logo_shows_at_once_on_a_draft_plan_page_already_seen(
@@ -505,14 +509,18 @@ def test_anyone_gets_the_logo_of_a_partnership_with_a_public_plan(client, admini
     logo = _give_logo(plan, administrator)
     _leave_draft(plan, Plan.Status.PUBLISHED)
 
-    response = client.get(_logo(plan.partnership))
+    response = client.get(_logo(plan.partnership, logo))
 
     assert response.status_code == 200
     assert response.content == logo
     assert response["Content-Type"] == "image/png"
-    assert response["ETag"] == f'"{hashlib.sha256(logo).hexdigest()}"'
-    assert "max-age" in response["Cache-Control"]
-    again = client.get(_logo(plan.partnership), headers={"If-None-Match": response["ETag"]})
+    assert response["ETag"] == f'"{_sha(logo)}"'
+    assert sorted(response["Cache-Control"].split(", ")) == [
+        "immutable",
+        "max-age=31536000",
+        "public",
+    ]
+    again = client.get(_logo(plan.partnership, logo), headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
 
 
@@ -520,38 +528,99 @@ def test_anyone_gets_the_logo_of_a_partnership_with_a_public_plan(client, admini
 def test_the_logo_of_a_partnership_with_only_drafts_is_hidden_from_others(
     client, request, administrator, plan, role
 ):
-    _give_logo(plan, administrator)
+    logo = _give_logo(plan, administrator)
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
 
-    assert client.get(_logo(plan.partnership)).status_code == 404
-    assert client.get(_cover_css(plan.partnership)).status_code == 404
+    assert client.get(_logo(plan.partnership, logo)).status_code == 404
+    assert client.head(_logo(plan.partnership, logo)).status_code == 404
 
 
 def test_a_member_gets_the_logo_and_cover_stylesheet_while_the_plans_are_drafts(
     client, administrator, viewer, plan
 ):
-    _give_logo(plan, administrator)
+    logo = _give_logo(plan, administrator)
     client.force_login(viewer)
 
-    assert client.get(_logo(plan.partnership)).status_code == 200
-    css = client.get(_cover_css(plan.partnership))
+    assert client.get(_logo(plan.partnership, logo)).content == logo
+    css = client.get(_cover_css("1d70b8"))
     assert css["Content-Type"] == "text/css; charset=utf-8"
     assert "background-color: #1d70b8" in css.text
+
+
+def test_anyone_gets_a_cover_stylesheet_by_its_colour_kept_for_a_year(client):
+    response = client.get(_cover_css("ffdd00"))
+
+    assert response.status_code == 200
+    assert "background-color: #ffdd00; color: #000000;" in response.text
+    assert sorted(response["Cache-Control"].split(", ")) == [
+        "immutable",
+        "max-age=31536000",
+        "public",
+    ]
+    assert client.get(_cover_css("ffdd00"), headers={"If-None-Match": '"ffdd00"'}).status_code == (
+        304
+    )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/plans/cover/1D70B8.css",
+        "/plans/cover/1d70b.css",
+        "/plans/cover/1d70b8a.css",
+        "/plans/cover/gggggg.css",
+        "/plans/cover/%231d70b8.css",
+        "/plans/cover/1d70b8.css/",
+    ],
+)
+def test_a_cover_stylesheet_address_that_is_not_six_lower_case_hex_digits_is_404(client, address):
+    assert client.get(address).status_code == 404
 
 
 def test_a_partnership_without_a_logo_has_no_logo_address(client, viewer, plan):
     client.force_login(viewer)
 
-    assert client.get(_logo(plan.partnership)).status_code == 404
+    assert client.get(_logo(plan.partnership, b"no such logo")).status_code == 404
+
+
+def test_an_unknown_or_shortened_or_capitalised_hash_is_404(client, administrator, plan):
+    logo = _give_logo(plan, administrator)
+    _leave_draft(plan, Plan.Status.PUBLISHED)
+    slug, sha = plan.partnership.slug, _sha(logo)
+
+    assert client.get(_logo(plan.partnership, _image(size=(41, 20)))).status_code == 404
+    assert client.get(f"/plans/partnership/{slug}/logo/{sha[:16]}/").status_code == 404
+    assert client.get(f"/plans/partnership/{slug}/logo/{sha.upper()}/").status_code == 404
+    assert client.get(f"/plans/partnership/{slug}/logo/").status_code == 404
+    assert client.get(f"/plans/partnership/{slug}/logo/{sha}/").status_code == 200
+
+
+def test_another_partnerships_logo_is_not_served_under_this_ones_address(
+    client, administrator, plan, other_partnership
+):
+    logo = _give_logo(plan, administrator)
+    _leave_draft(plan, Plan.Status.PUBLISHED)
+    other = other_partnership
+    Plan.objects.create(
+        partnership=other,
+        title="Other plan",
+        slug="other-plan",
+        start_year=2010,
+        end_year=2011,
+        status=Plan.Status.PUBLISHED,
+    )
+
+    assert client.get(_logo(other, logo)).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
-def test_the_logo_and_stylesheet_refuse_a_wrong_method(client, viewer, plan, method):
+def test_the_logo_and_stylesheet_refuse_a_wrong_method(client, administrator, viewer, plan, method):
+    logo = _give_logo(plan, administrator)
     client.force_login(viewer)
 
-    assert getattr(client, method)(_logo(plan.partnership)).status_code == 405
-    assert getattr(client, method)(_cover_css(plan.partnership)).status_code == 405
+    assert getattr(client, method)(_logo(plan.partnership, logo)).status_code == 405
+    assert getattr(client, method)(_cover_css()).status_code == 405
 
 
 def test_the_action_plans_page_links_the_details_and_cover_for_administrators_only(

@@ -5,8 +5,10 @@ SQLite, which drops their content-version triggers (plans 0005), and SQLite refu
 the rebuilt plans_plan while other tables' triggers name it. So on SQLite the first step drops
 every trigger plans 0009 knows, and the last puts them all back, as plans 0009 does.
 
-The logo's bytes live in their own table; the partnership's logo_sha256 changes with them, so
-its update trigger still counts a new logo in every plan's content version.
+The logos' bytes live in their own table, one row per image a partnership has used, named by
+its SHA-256 and never overwritten, so a page published with an older logo keeps it. The
+partnership's logo_sha256 says which is current and changes with each new logo, so its update
+trigger still counts a new logo in every plan's content version.
 """
 
 import importlib
@@ -40,19 +42,25 @@ class Migration(migrations.Migration):
             name="PartnershipLogo",
             fields=[
                 (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
                     "partnership",
-                    models.OneToOneField(
+                    models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="logo",
-                        serialize=False,
+                        related_name="logos",
                         to="plans.partnership",
                     ),
                 ),
+                ("sha256", models.CharField("fingerprint (SHA-256)", max_length=64)),
+                ("content_type", models.CharField("file type", max_length=20)),
                 ("content", models.BinaryField()),
             ],
             options={
-                "ordering": ["partnership"],
+                "ordering": ["partnership", "sha256"],
             },
         ),
         migrations.AddField(
@@ -156,6 +164,25 @@ class Migration(migrations.Migration):
                 ),
                 name="partnership_logo_at_most_1_mb",
                 violation_error_message="The logo must be 1 MB or smaller.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="partnershiplogo",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "sha256"),
+                name="partnership_logo_unique_in_partnership",
+                violation_error_message="This partnership already has this logo.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="partnershiplogo",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("content_type__in", ("image/png", "image/jpeg")),
+                    ("sha256__regex", "^[0-9a-f]{64}$"),
+                ),
+                name="partnership_logo_png_or_jpeg_with_hash",
+                violation_error_message="A logo must be a PNG or JPEG image with its SHA-256.",
             ),
         ),
         migrations.RunPython(restored.forward, migrations.RunPython.noop),

@@ -1,7 +1,8 @@
 """Published copies become numbered versions, so a published plan can be corrected.
 
 Existing copies are numbered per plan in the order they were published, oldest first as
-version 1. On SQLite, adding the columns and constraints rebuilds plans_publishedcopy, which
+version 1. Each copy also keeps the cover colour it was published with (existing copies:
+none, as none had a colour yet), so its page never takes a later one. On SQLite, adding the columns and constraints rebuilds plans_publishedcopy, which
 has no triggers of its own (tests/test_constraints.py checks every trigger is in place).
 """
 
@@ -56,6 +57,16 @@ class Migration(migrations.Migration):
                 help_text="1 for the plan as first published, 2 for its first correction.",
             ),
         ),
+        migrations.AddField(
+            model_name="publishedcopy",
+            name="cover_colour",
+            field=models.CharField(
+                blank=True,
+                help_text="The partnership's cover colour when this version was published: its "
+                "page links the stylesheet of this colour, whatever the colour is now.",
+                max_length=7,
+            ),
+        ),
         migrations.RunPython(number_versions, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="publishedcopy",
@@ -72,6 +83,17 @@ class Migration(migrations.Migration):
                 condition=models.Q(("version__gte", 1)),
                 name="published_copy_version_from_one",
                 violation_error_message="Versions are numbered from 1.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="publishedcopy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cover_colour", ""), ("cover_colour__regex", "^#[0-9a-f]{6}$"), _connector="OR"
+                ),
+                name="published_copy_cover_colour_is_hex",
+                violation_error_message="Enter the colour as a # and six hexadecimal digits, "
+                "for example #1d70b8.",
             ),
         ),
     ]

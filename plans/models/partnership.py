@@ -17,6 +17,8 @@ COLOUR_PATTERN = r"^#[0-9a-f]{6}$"
 COLOUR_MESSAGE = "Enter the colour as a # and six hexadecimal digits, for example #1d70b8."
 LOGO_CONTENT_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 1024 * 1024
+# A logo's address and row are named by its SHA-256, in lower-case hex.
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class Partnership(models.Model):
@@ -43,8 +45,9 @@ class Partnership(models.Model):
         blank=True,
         help_text="The plan cover's colour as #RRGGBB, for example #1d70b8.",
     )
-    # The logo's bytes are a PartnershipLogo, so the many queries that read a partnership with
-    # its plans never carry them; its type and hash are here, in the history and in the URL.
+    # The current logo: its bytes are the PartnershipLogo of this hash (older ones are kept for
+    # the pages published with them), so the many queries that read a partnership with its
+    # plans never carry them; its type and hash are here, in the history and in the URL.
     logo_content_type = models.CharField("logo's file type", max_length=20, blank=True)
     logo_sha256 = models.CharField("logo (its fingerprint)", max_length=64, blank=True)
 
@@ -74,30 +77,44 @@ class Partnership(models.Model):
 
 
 class PartnershipLogo(models.Model):
-    """The image printed on the partnership's plan covers, kept in the database so every app
-    server can serve it without shared file storage. Only the plan services write it, together
-    with the partnership's logo_sha256 and logo_content_type."""
+    """An image printed on the partnership's plan covers, kept in the database so every app
+    server can serve it without shared file storage.
 
-    partnership = models.OneToOneField(
-        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="logo"
-    )
+    Content-addressed and never overwritten: an upload adds a row (or reuses the identical
+    one), so a page published with an older logo keeps showing it at its own address. The
+    partnership's logo_sha256 and logo_content_type say which is current. Only the plan
+    services write it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="logos")
+    sha256 = models.CharField("fingerprint (SHA-256)", max_length=64)
+    content_type = models.CharField("file type", max_length=20)
     content = models.BinaryField()
 
     class Meta:
-        ordering = ["partnership"]
+        ordering = ["partnership", "sha256"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "sha256"],
+                name="partnership_logo_unique_in_partnership",
+                violation_error_message="This partnership already has this logo.",
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("content"), LOGO_MAX_BYTES),
                 name="partnership_logo_at_most_1_mb",
                 violation_error_message="The logo must be 1 MB or smaller.",
             ),
+            models.CheckConstraint(
+                condition=Q(content_type__in=LOGO_CONTENT_TYPES) & Q(sha256__regex=SHA256_PATTERN),
+                name="partnership_logo_png_or_jpeg_with_hash",
+                violation_error_message="A logo must be a PNG or JPEG image with its SHA-256.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Logo of {self.partnership}"
+        return f"Logo {self.sha256[:12]} of {self.partnership}"
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:partnership_logo", args=[self.partnership.slug])
+        return reverse("plans:partnership_logo", args=[self.partnership.slug, self.sha256])
 
 
 class District(models.Model):

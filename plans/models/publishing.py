@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from plans.limits import COMMENT_MAX, TextLimit
+from plans.models.partnership import COLOUR_MESSAGE, COLOUR_PATTERN
 from plans.models.plan import Plan
 
 
@@ -37,6 +38,12 @@ class PublishedCopy(models.Model):
         related_name="+",
     )
     html = models.TextField(help_text="The document as the plan's web page shows it.")
+    cover_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text="The partnership's cover colour when this version was published: its page "
+        "links the stylesheet of this colour, whatever the colour is now.",
+    )
     html_sha256 = models.CharField(max_length=64)
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField(max_length=64)
@@ -58,6 +65,11 @@ class PublishedCopy(models.Model):
                 condition=Q(version__gte=1),
                 name="published_copy_version_from_one",
                 violation_error_message="Versions are numbered from 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cover_colour="") | Q(cover_colour__regex=COLOUR_PATTERN),
+                name="published_copy_cover_colour_is_hex",
+                violation_error_message=COLOUR_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["plan", "published_at"],

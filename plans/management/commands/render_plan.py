@@ -61,6 +61,10 @@ class Command(BaseCommand):
         if output_format != "html":
             return plan_pdf_file(plan, large_print=output_format == "large-print").content
         if plan.status in PUBLIC_STATUSES:
-            html, _copy = plan_page_html(plan)
-            return published_print_html(plan, mark_safe(html)).encode()  # noqa: S308
+            html, copy = plan_page_html(plan)
+            return published_print_html(
+                plan,
+                mark_safe(html),  # noqa: S308
+                cover_colour=copy.cover_colour,
+            ).encode()
         return print_html(plan_document(plan)).encode()
