@@ -23,8 +23,12 @@ def assert_accessible(page: Page) -> None:
     """No serious or critical axe-core violations on the page as it stands.
 
     axe-core is evaluated through the browser's debugging protocol: a <script> tag added to
-    the page would be an inline script, which the Content-Security-Policy refuses.
+    the page would be an inline script, which the Content-Security-Policy refuses. It waits
+    for the page's fonts first: until the editor's icon font has loaded, its toolbar icons
+    read as words ("format_list_bulleted") that do not match their labels.
     """
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     page.evaluate(AXE.read_text())
     violations = page.evaluate(
         """async () => (await axe.run(document)).violations.map(
