@@ -211,14 +211,17 @@ def plan_move(
 
 
 def correction_note(plan: Plan) -> str:
-    """The change note given when the plan was last taken back for correction."""
-    note = (
+    """The change note given when the plan was last taken back for correction; none when an
+    administrator has hidden it, since the public would otherwise read it on every version."""
+    correction = (
         plan.transitions.filter(from_status=Status.PUBLISHED, to_status=Status.DRAFT)
+        .select_related("hiding")
         .order_by("-created_at", "-pk")
-        .values_list("comment", flat=True)
         .first()
     )
-    return note or ""
+    if correction is None or hasattr(correction, "hiding"):
+        return ""
+    return correction.comment
 
 
 def _supersede_previous(plan: Plan, user) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from plans.admin_workflow import not_draft_message
 from plans.models import Plan, PlanTransition, PublishedCopy, Section
 from plans.permissions import plan_change_refusal
+from plans.review import transition_comment_hide
 from plans.workflow import MoveRefused, plan_move
 from priorities.models import ProgressUpdate
 
@@ -480,3 +481,20 @@ def test_the_home_page_still_lists_a_plan_under_correction(client, plan, adminis
     page = client.get(reverse("home")).text
 
     assert plan.get_absolute_url() in page
+
+
+def test_a_change_note_hidden_as_abusive_is_not_published_with_the_correction(
+    client, plan, foreword, administrator
+):
+    _corrected(_published(plan, administrator), administrator)
+    correction = plan.transitions.get(from_status=Status.PUBLISHED, to_status=Status.DRAFT)
+    transition_comment_hide(transition=correction, user=administrator, reason="Abusive")
+    for status in (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED):
+        plan_move(plan=plan, to_status=status, user=administrator)
+
+    second = plan.published_copies.get(version=2)
+    assert second.change_note == ""
+    page = client.get(plan.get_absolute_url()).text
+    assert NOTE not in page
+    assert "Corrected (no change note is shown)." in page
+    assert "First published." in page
