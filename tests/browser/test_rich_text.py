@@ -45,7 +45,10 @@ def watched(browser: Browser):
 
 def _serious_axe_violations(page: Page, selector: str) -> list[dict]:
     """axe-core's serious and critical findings within the selector, evaluated through the
-    debugging protocol (a <script> tag would be an inline script, which the policy refuses)."""
+    debugging protocol (a <script> tag would be an inline script, which the policy refuses).
+    Waits for the editor's icon font first: until it loads, toolbar icons read as words."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     page.evaluate(AXE.read_text())
     violations = page.evaluate(
         """async (selector) => (await axe.run(selector)).violations.map(
