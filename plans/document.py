@@ -505,7 +505,13 @@ def _section_contents(entries: list[SectionEntry]) -> list[ContentsEntry]:
 
 def contents(document: PlanDocument) -> list[ContentsEntry]:
     entries = _section_contents(document.sections_before)
-    entries += [ContentsEntry(e.priority.title, e.anchor) for e in document.priorities]
+    entries += [
+        ContentsEntry(
+            f"{e.priority.label}: {e.priority.title}" if e.priority.label else e.priority.title,
+            e.anchor,
+        )
+        for e in document.priorities
+    ]
     if document.measures:
         entries.append(ContentsEntry("Local targets", "local-targets"))
     entries += _section_contents(document.sections_after)

@@ -157,6 +157,17 @@ def test_contents_link_to_every_priority(client, plan, priority, viewer):
     assert f'<a class="govuk-link" href="#priority-{priority.pk}">{priority.title}</a>' in content
 
 
+def test_the_contents_name_a_priority_by_its_label_as_the_plan_does(client, plan, priority, viewer):
+    priority.label = "Priority 1"
+    priority.save()
+    sign_in(client, viewer)
+    content = page(client, plan).content.decode()
+    expected = (
+        f'<a class="govuk-link" href="#priority-{priority.pk}">Priority 1: {priority.title}</a>'
+    )
+    assert expected in content
+
+
 def test_queries_do_not_grow_with_the_number_of_actions(
     client, plan, priority, police, council, national_indicators, viewer
 ):
