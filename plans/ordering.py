@@ -14,6 +14,11 @@ from plans.permissions import ChangeRefused
 Direction = Literal["up", "down"]
 
 
+def next_order(rows: models.QuerySet) -> int:
+    """The place after the last of `rows`: where a new row goes."""
+    return (rows.aggregate(last=Max("order"))["last"] or 0) + 1
+
+
 def swap_with_neighbour(
     *,
     siblings: models.QuerySet,
@@ -40,7 +45,7 @@ def swap_with_neighbour(
     moving, other = current[position], current[neighbour]
     moving_order, other_order = moving.order, other.order
     everything = siblings if unique_within is None else unique_within
-    parking = (everything.aggregate(last=Max("order"))["last"] or 0) + 1
+    parking = next_order(everything)
     siblings.model.objects.filter(pk=moving.pk).update(order=parking)
     for changed, order in ((other, moving_order), (moving, other_order)):
         changed.order = order

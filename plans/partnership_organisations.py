@@ -11,10 +11,10 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from indicators.models import LocalTarget
 from plans.models import District, Group, Organisation, Partnership, PartnershipOrganisation
+from plans.ordering import next_order
 from priorities.models import ActionLeadPartner
 
 ORGANISATION_GONE = "This organisation has been taken out of the partnership meanwhile."
@@ -212,8 +212,9 @@ def district_add(*, partnership: Partnership, user: User, name: str) -> District
     partnership = _lock_partnership(partnership.pk)
     name = name.strip()
     _refuse_taken_name(partnership.pk, name)
-    last = partnership.districts.aggregate(last=Max("order"))["last"] or 0
-    district = District(partnership=partnership, name=name, order=last + 1)
+    district = District(
+        partnership=partnership, name=name, order=next_order(partnership.districts.all())
+    )
     district._history_user = user
     district.save()
     return district

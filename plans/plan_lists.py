@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
-from django.db.models import Max
 
 from plans.models import BudgetLine, GlossaryTerm, Partnership, Plan, RelatedStrategy
-from plans.ordering import Direction, swap_with_neighbour
+from plans.ordering import Direction, next_order, swap_with_neighbour
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 STRATEGY_GONE = "This plan or strategy has been removed meanwhile."
@@ -49,10 +48,6 @@ def _lock(model: type[models.Model], pk: int, gone: str) -> models.Model:
     return found
 
 
-def _next_order(rows: models.QuerySet) -> int:
-    return (rows.aggregate(last=Max("order"))["last"] or 0) + 1
-
-
 def _save(obj: models.Model, user: User, **kwargs) -> None:
     obj._history_user = user
     obj.save(**kwargs)
@@ -74,7 +69,7 @@ def related_strategy_create(
     plan = _lock_draft_plan(plan.pk)
     strategy = RelatedStrategy(
         plan=plan,
-        order=_next_order(plan.related_strategies.all()),
+        order=next_order(plan.related_strategies.all()),
         title=title,
         owner=owner,
         url=url,
@@ -89,7 +84,7 @@ def related_strategies_create_many(
 ) -> list[RelatedStrategy]:
     """Add each entry (with title, owner and url) in turn after the plan's last one."""
     plan = _lock_draft_plan(plan.pk)
-    order = _next_order(plan.related_strategies.all())
+    order = next_order(plan.related_strategies.all())
     added = []
     for offset, entry in enumerate(entries):
         strategy = RelatedStrategy(
@@ -204,7 +199,7 @@ def budget_line_create(
     plan = _lock_draft_plan(plan.pk)
     line = BudgetLine(
         plan=plan,
-        order=_next_order(plan.budget_lines.all()),
+        order=next_order(plan.budget_lines.all()),
         project=project,
         funding_stream=funding_stream,
         amount=amount,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
 
 from plans.models import Plan, Section, Subsection
-from plans.ordering import Direction, swap_with_neighbour
+from plans.ordering import Direction, next_order, swap_with_neighbour
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 SECTION_FIELDS = ("title", "kind", "placement", "body", "signatory_name", "signatory_role")
@@ -49,10 +48,9 @@ def section_create(
 ) -> Section:
     """Add a section after the plan's last one."""
     plan = _lock_draft_plan(plan.pk)
-    last = plan.sections.aggregate(last=Max("order"))["last"] or 0
     section = Section(
         plan=plan,
-        order=last + 1,
+        order=next_order(plan.sections.all()),
         title=title,
         kind=kind,
         placement=placement,
@@ -132,8 +130,9 @@ def subsection_create(*, section: Section, user: User, title: str, body: str) ->
     """Add a subsection after the section's last one."""
     _lock_draft_plan(section.plan_id)
     section = _lock_section(section.pk)
-    last = section.subsections.aggregate(last=Max("order"))["last"] or 0
-    subsection = Subsection(section=section, order=last + 1, title=title, body=body)
+    subsection = Subsection(
+        section=section, order=next_order(section.subsections.all()), title=title, body=body
+    )
     subsection._history_user = user
     subsection.save()
     return subsection

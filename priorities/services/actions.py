@@ -17,11 +17,11 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator
 from plans.models import Plan
+from plans.ordering import next_order
 from plans.permissions import ChangeRefused, plan_progress_refusal
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
@@ -119,10 +119,9 @@ def action_create(
     # Lock the priority so two officers adding at once do not both take the same place, and
     # refuse if an administrator removed it meanwhile.
     _lock_priority(priority.pk)
-    last = priority.actions.aggregate(last=Max("order"))["last"] or 0
     action = Action(
         priority=priority,
-        order=last + 1,
+        order=next_order(priority.actions.all()),
         text=text,
         aim=aim,
         element=element,
@@ -225,9 +224,9 @@ def action_restore(*, action: Action, user: User) -> bool:
     if action.status != Action.Status.REMOVED:
         return False
     others = Action.objects.filter(priority_id=action.priority_id).exclude(pk=action.pk)
-    last = others.aggregate(last=Max("order"))["last"] or 0
-    if action.order <= last:
-        action.order = last + 1
+    after = next_order(others)
+    if action.order < after:
+        action.order = after
     action.status = status_before_removal(action)
     action.version += 1
     action._history_user = user
@@ -253,7 +252,7 @@ def action_move(*, action: Action, direction: Literal["up", "down"]) -> bool:
     if not 0 <= neighbour < len(current):
         return False
     (pk_a, order_a), (pk_b, order_b) = current[position], current[neighbour]
-    parking = (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
+    parking = next_order(siblings)
     Action.objects.filter(pk=pk_a).update(order=parking)
     Action.objects.filter(pk=pk_b).update(order=order_a)
     Action.objects.filter(pk=pk_a).update(order=order_b)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
 
-from plans.ordering import Direction, swap_with_neighbour
+from plans.ordering import Direction, next_order, swap_with_neighbour
 from plans.permissions import ChangeRefused
 from priorities.models import Action, Aim, Priority
 from priorities.services._locks import (
@@ -33,8 +32,12 @@ def aim_create(*, priority: Priority, user: User, title: str, baseline_data: str
     """Add an aim after the priority's last one."""
     _lock_draft_plan(priority.plan_id)
     priority = _lock_priority(priority.pk)
-    last = priority.aims.aggregate(last=Max("order"))["last"] or 0
-    aim = Aim(priority=priority, order=last + 1, title=title, baseline_data=baseline_data)
+    aim = Aim(
+        priority=priority,
+        order=next_order(priority.aims.all()),
+        title=title,
+        baseline_data=baseline_data,
+    )
     aim._history_user = user
     aim.save()
     return aim

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from plans.models import Group, Plan
-from plans.ordering import Direction, swap_with_neighbour
+from plans.ordering import Direction, next_order, swap_with_neighbour
 from plans.permissions import ChangeRefused
 from priorities.models import Action, Aim, Priority
 from priorities.services._locks import (
@@ -87,10 +87,9 @@ def priority_create(
 ) -> Priority:
     """Add a priority after the plan's last one."""
     plan = _lock_draft_plan(plan.pk)
-    last = plan.priorities.aggregate(last=Max("order"))["last"] or 0
     priority = Priority(
         plan=plan,
-        order=last + 1,
+        order=next_order(plan.priorities.all()),
         title=title,
         background=background,
         aim=aim,
