@@ -6,7 +6,6 @@ can never disagree, and the number of queries does not grow with the number of a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -18,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import TargetRow, measure_years, target_rows
+from plans.document_format import financial_year_label, links, money, number, percentage
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
 from plans.models import GlossaryTerm, Group, Plan, Section, Subsection
@@ -25,17 +25,6 @@ from plans.rich_text import sanitise
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 PUBLIC_STATUSES = {Plan.Status.PUBLISHED, Plan.Status.SUPERSEDED}
-
-
-def links(targets: Iterable[tuple[str, str]], separator: str = ", ") -> SafeString:
-    """In-page links built in Python: the largest plans have thousands, and a template loop
-    (or format_html per link) would be most of the page's rendering time."""
-    return mark_safe(  # noqa: S308 -- every part is escaped here
-        separator.join(
-            f'<a class="govuk-link" href="#{escape(anchor)}">{escape(text)}</a>'
-            for anchor, text in targets
-        )
-    )
 
 
 @dataclass
@@ -225,31 +214,6 @@ class PlanDocument:
     @property
     def action_count(self) -> int:
         return sum(len(entry.actions) for entry in self.priorities)
-
-
-def financial_year_label(year: int) -> str:
-    return f"{year}/{str(year + 1)[-2:]}"
-
-
-def money(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
-
-
-def number(value: Decimal) -> str:
-    """Counts print without ".00"; rates keep their decimals."""
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value.normalize():,f}"
-
-
-def percentage(change: Decimal | None) -> str:
-    if change is None:
-        return ""
-    if change > 0:
-        return f"+{change}%"
-    if change < 0:
-        return f"\u2212{-change}%"
-    return "0.0%"
 
 
 def target_table_rows(rows: list[TargetRow], years: list[int]) -> list[TargetRowLabels]:
