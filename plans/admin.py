@@ -33,6 +33,7 @@ from plans.admin_workflow import (
 from plans.models import (
     FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
+    DemoPlanSource,
     GlossaryTerm,
     Group,
     Invitation,
@@ -253,6 +254,15 @@ class PlanContentVersionAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
     list_filter = ["plan__partnership"]
     list_select_related = ["plan", "plan__partnership"]
     search_fields = ["plan__title", "plan__partnership__name"]
+
+
+@admin.register(DemoPlanSource)
+class DemoPlanSourceAdmin(SafeInputAdmin, RecordReadOnly, admin.ModelAdmin):
+    """Shown for support: the data file a demo plan was loaded from, which decides whether
+    `load_demo` may bring in a newer file. Only the loader writes it."""
+
+    list_display = ["plan", "file_digest", "content_version", "loaded_at"]
+    list_select_related = ["plan", "plan__partnership"]
 
 
 @admin.register(PartnershipLogo)

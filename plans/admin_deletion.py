@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from plans import people
 from plans.models import (
+    DemoPlanSource,
     Group,
     HiddenComment,
     Membership,
@@ -109,7 +110,14 @@ def delete_selected_unless_in_use(
 
 
 # Records plan_delete removes with the plan, which nobody may delete one by one.
-PLAN_RECORDS = [PlanContentVersion, PlanTransition, PublishedCopy, HiddenComment, ReviewReminder]
+PLAN_RECORDS = [
+    PlanContentVersion,
+    DemoPlanSource,
+    PlanTransition,
+    PublishedCopy,
+    HiddenComment,
+    ReviewReminder,
+]
 
 
 class DeletesDraftPlans(RefusesDeletionInUse):

@@ -3,7 +3,9 @@
 Shared rows (organisations, indicator sets and indicators, partnerships, districts, groups,
 glossary terms) are matched on their natural keys and created only when missing, so that
 corrections made in the admin survive a restart. A plan that already exists is left alone, so
-officers' edits survive too, unless the caller asks to reset the demo plans from the files.
+officers' edits survive too, unless the caller asks to reset the demo plans from the files. A
+plan whose file has changed since it was loaded is loaded again from the newer file, but only
+while nobody has changed the plan: its content version is still the one it had when loaded.
 
 Every file is read and parsed before anything is written, and the whole load runs in one
 transaction: a broken file raises DemoDataError naming the file and the problem, and leaves
@@ -12,6 +14,7 @@ the database as it was.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorSet, normalise_code
 from plans.demo_files import (
@@ -36,6 +40,7 @@ from plans.demo_files import (
 )
 from plans.models import (
     BudgetLine,
+    DemoPlanSource,
     District,
     GlossaryTerm,
     Group,
@@ -64,6 +69,8 @@ class DemoUser:
 @dataclass
 class LoadResult:
     plans_created: list[str] = field(default_factory=list)
+    plans_updated: list[str] = field(default_factory=list)
+    plans_current: list[str] = field(default_factory=list)
     plans_kept: list[str] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
 
@@ -81,11 +88,19 @@ def load_demo(*, fixtures_dir: Path, reset: bool = False, with_users: bool = Fal
                 load_indicator_set(indicator_file.data)
         for plan_file in plan_files:
             with reading(plan_file.path):
-                label, created = load_partnership_plan(plan_file.data, reset=reset)
-            (result.plans_created if created else result.plans_kept).append(label)
+                label, outcome = load_partnership_plan(
+                    plan_file.data, digest=plan_file.digest, reset=reset
+                )
+            {
+                PlanLoad.CREATED: result.plans_created,
+                PlanLoad.UPDATED: result.plans_updated,
+                PlanLoad.CURRENT: result.plans_current,
+                PlanLoad.KEPT: result.plans_kept,
+            }[outcome].append(label)
         if with_users:
             with reading(fixtures_dir):
                 result.users = load_demo_users()
+        record_sources()
     return result
 
 
@@ -231,22 +246,85 @@ class _PlanContext:
     indicators: dict[str, Indicator]
 
 
-def load_partnership_plan(data: Mapping[str, Any], *, reset: bool) -> tuple[str, bool]:
-    """Load one file's partnership and plan; returns the plan's label and whether it was
-    (re)created."""
+class PlanLoad(enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated from a newer file"
+    CURRENT = "already as its file gives it"
+    KEPT = "kept with its edits"
+
+
+def load_partnership_plan(
+    data: Mapping[str, Any], *, digest: str, reset: bool
+) -> tuple[str, PlanLoad]:
+    """Load one file's partnership and plan; returns the plan's label and what was done."""
     partnership = load_partnership(required(data, "partnership", "the file"))
     plan_data = required(data, "plan", "the file")
     slug = required(plan_data, "slug", "plan")
-    existing = Plan.objects.filter(partnership=partnership, slug=slug).first()
+    existing = (
+        Plan.objects.filter(partnership=partnership, slug=slug)
+        .select_related("content_version", "demo_source")
+        .first()
+    )
+    outcome = PlanLoad.CREATED
     if existing is not None:
-        if not reset:
-            return f"{partnership.name}: {existing}", False
+        outcome = _outcome_for_existing(existing, digest=digest, reset=reset)
+        if outcome in (PlanLoad.CURRENT, PlanLoad.KEPT):
+            return f"{partnership.name}: {existing}", outcome
         # Priorities protect their actions from being deleted with them by accident; a reset
         # of demonstration data means it.
         Action.objects.filter(priority__plan=existing).delete()
         existing.delete()
     plan = create_plan(plan_data, _plan_context(partnership))
-    return f"{partnership.name}: {plan}", True
+    # The content version is taken once everything is loaded (record_sources): later files and
+    # the demo users write shared rows whose triggers count in this plan's version too.
+    DemoPlanSource.objects.create(
+        plan=plan, file_digest=digest, content_version=0, loaded_at=timezone.now()
+    )
+    return f"{partnership.name}: {plan}", outcome
+
+
+def record_sources() -> None:
+    """Note each freshly loaded plan's content version, the mark of an untouched plan."""
+    for source in DemoPlanSource.objects.filter(content_version=0).select_related(
+        "plan__content_version"
+    ):
+        source.content_version = source.plan.content_version.version
+        source.save(update_fields=["content_version"])
+
+
+def _outcome_for_existing(plan: Plan, *, digest: str, reset: bool) -> PlanLoad:
+    if reset:
+        return PlanLoad.UPDATED
+    source = getattr(plan, "demo_source", None)
+    if source is None:
+        # Loaded before the loader kept its sources: reloaded only if nobody has touched it.
+        return PlanLoad.UPDATED if _never_changed(plan) else PlanLoad.KEPT
+    if source.content_version != plan.content_version.version:
+        return PlanLoad.KEPT
+    return PlanLoad.CURRENT if source.file_digest == digest else PlanLoad.UPDATED
+
+
+def _never_changed(plan: Plan) -> bool:
+    """True when the plan's history holds only the rows the loader created: no change or
+    deletion of any kind, no row added by a person, and no workflow move or comment."""
+    histories = [
+        (Plan.history.model, "id"),
+        (Section.history.model, "plan"),
+        (RelatedStrategy.history.model, "plan"),
+        (BudgetLine.history.model, "plan"),
+        (Priority.history.model, "plan"),
+        (Aim.history.model, "priority__plan"),
+        (Action.history.model, "priority__plan"),
+        (ActionLeadPartner.history.model, "action__priority__plan"),
+    ]
+    for model, path in histories:
+        rows = model.objects.filter(**{path: plan.pk})
+        if (
+            rows.exclude(history_type="+").exists()
+            or rows.filter(history_user__isnull=False).exists()
+        ):
+            return False
+    return not (plan.transitions.exists() or plan.review_comments.exists())
 
 
 def _plan_context(partnership: Partnership) -> _PlanContext:

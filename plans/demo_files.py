@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -31,18 +32,22 @@ class DataProblem(Exception):
 class DataFile:
     path: Path
     data: dict[str, Any]
+    digest: str = ""  # SHA-256 of the file's bytes: a changed file is a newer version
 
 
 def read_data_file(path: Path) -> DataFile:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise DemoDataError(path, f"is not UTF-8 text ({error.reason})") from error
     except OSError as error:
         raise DemoDataError(path, f"cannot be read ({error.strerror or error})") from error
     except yaml.YAMLError as error:
         raise DemoDataError(path, f"is not valid YAML: {error}") from error
     if not isinstance(data, dict):
         raise DemoDataError(path, "should hold a mapping of names to values at the top level")
-    return DataFile(path=path, data=data)
+    return DataFile(path=path, data=data, digest=hashlib.sha256(raw).hexdigest())
 
 
 def read_data_files(directory: Path) -> list[DataFile]:

@@ -32,6 +32,7 @@ from indicators.models import (
 )
 from plans.models import (
     BudgetLine,
+    DemoPlanSource,
     District,
     GlossaryTerm,
     Group,
@@ -107,6 +108,9 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
     Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
+    DemoPlanSource.objects.create(
+        plan=plan, file_digest="0" * 64, content_version=1, loaded_at=timezone.now()
+    )
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )

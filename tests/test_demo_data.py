@@ -20,6 +20,7 @@ from indicators.models import Indicator, IndicatorSet
 from plans.demo import DEMO_PASSWORD
 from plans.models import (
     BudgetLine,
+    DemoPlanSource,
     Group,
     Membership,
     Organisation,
@@ -102,6 +103,51 @@ def test_reset_restores_an_edited_plan_from_the_files():
     assert not Action.objects.filter(text__endswith="in Carlisle.").exists()
     assert restored.priority.plan.sections.count() == 12
     assert Plan.objects.count() == 3
+
+
+def test_a_newer_file_is_loaded_over_an_untouched_plan(fixtures_copy: Path):
+    load(fixtures_dir=fixtures_copy)
+    carlisle_file = fixtures_copy / "plans" / "carlisle-eden-2010-11.yaml"
+    carlisle_file.write_text(
+        carlisle_file.read_text().replace(
+            "Support school attendance initiatives.", "Support school attendance in both districts."
+        )
+    )
+    output = load(fixtures_dir=fixtures_copy)
+    assert "Carlisle and Eden" in output and "again from its file" in output
+    assert action("Support school attendance in both districts.")
+    assert not Action.objects.filter(text="Support school attendance initiatives.").exists()
+    assert Plan.objects.count() == 3
+    counts = row_counts()
+    assert "is already as its file gives it" in load(fixtures_dir=fixtures_copy)
+    assert row_counts() == counts
+
+
+def test_a_newer_file_does_not_overwrite_a_plan_an_officer_has_edited(fixtures_copy: Path):
+    load(fixtures_dir=fixtures_copy)
+    edited = action("Support school attendance initiatives.")
+    edited.text = "Support school attendance initiatives in Carlisle."
+    edited.save()
+    carlisle_file = fixtures_copy / "plans" / "carlisle-eden-2010-11.yaml"
+    carlisle_file.write_text(carlisle_file.read_text() + "\n# a newer file\n")
+    output = load(fixtures_dir=fixtures_copy)
+    assert "it has been edited since it was loaded" in output
+    assert action("Support school attendance initiatives in Carlisle.")
+
+
+def test_a_plan_loaded_before_sources_were_kept_is_reloaded_only_if_untouched(
+    fixtures_copy: Path,
+):
+    load(fixtures_dir=fixtures_copy)
+    DemoPlanSource.objects.all().delete()
+    carlisle = Plan.objects.get(partnership__slug="carlisle-eden")
+    carlisle.subtitle = "Edited in the admin"
+    carlisle.save()
+    output = load(fixtures_dir=fixtures_copy)
+    assert output.count("Loaded") == 2 and "again from its file" in output
+    assert "Kept Carlisle and Eden" in output
+    assert Plan.objects.get(partnership__slug="carlisle-eden").subtitle == "Edited in the admin"
+    assert DemoPlanSource.objects.count() == 2
 
 
 def test_a_corrected_indicator_title_is_not_overwritten_by_a_later_load():

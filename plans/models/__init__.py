@@ -1,6 +1,6 @@
 """The plans app's models, one module per concern."""
 
-from plans.models.document import PlanContentVersion
+from plans.models.document import DemoPlanSource, PlanContentVersion
 from plans.models.invitation import Invitation
 from plans.models.partnership import (
     District,
@@ -27,6 +27,7 @@ from plans.models.workflow import HiddenComment, PlanTransition
 __all__ = [
     "FINANCIAL_YEAR_START_MONTH",
     "BudgetLine",
+    "DemoPlanSource",
     "District",
     "GlossaryTerm",
     "HiddenComment",

@@ -29,3 +29,27 @@ class PlanContentVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.plan.get_absolute_url()
+
+
+class DemoPlanSource(models.Model):
+    """Which data file a demo plan was loaded from, so a later load can bring in a newer file
+    without overwriting an officer's edits: the plan is reloaded only while its content version
+    is still the one it had when it was loaded."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="demo_source"
+    )
+    file_digest = models.CharField(max_length=64, help_text="SHA-256 of the data file.")
+    content_version = models.PositiveBigIntegerField(
+        help_text="The plan's content version just after it was loaded."
+    )
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} loaded from a file with digest {self.file_digest[:12]}"
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()

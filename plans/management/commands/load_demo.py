@@ -12,7 +12,8 @@ SITE_URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = (
         "Load the three reference plans and their partnerships from fixtures/. Safe to run "
-        "again: nothing is duplicated and plans that exist are kept as they are."
+        "again: nothing is duplicated, a plan whose file has changed is loaded again unless "
+        "someone has edited it, and edited plans are kept as they are."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,8 +50,15 @@ class Command(BaseCommand):
     def _report(self, result: LoadResult) -> None:
         for label in result.plans_created:
             self.stdout.write(f"Loaded {label}")
+        for label in result.plans_updated:
+            self.stdout.write(f"Loaded {label} again from its file")
+        for label in result.plans_current:
+            self.stdout.write(f"{label} is already as its file gives it")
         for label in result.plans_kept:
-            self.stdout.write(f"Kept {label} as it is (use --reset to reload it)")
+            self.stdout.write(
+                f"Kept {label} as it is: it has been edited since it was loaded "
+                "(use --reset to reload it from its file)"
+            )
         if not result.users:
             return
         width = max(len(user.username) for user in result.users)
