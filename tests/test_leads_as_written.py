@@ -226,3 +226,24 @@ def test_agencies_of_an_aim_without_an_action_are_printed_under_it(client, viewe
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Agencies: Prevent &amp; Deter / Cumbria Constabulary" in page
     assert "Agencies: Prevent & Deter / Cumbria Constabulary" in _pdf_text(plan)
+
+
+def test_an_editor_types_an_aims_agencies_as_printed(client, editor, priority):
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("priorities:aim_add", args=[priority.pk]),
+        {
+            "title": "Reduce Criminal Damage",
+            "baseline_data": "",
+            "agencies": " Prevent & Deter\n\nCumbria Constabulary ",
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain
+    aim = Aim.objects.get()
+    assert aim.agencies == "Prevent & Deter\nCumbria Constabulary"
+    assert "Agencies with no action: Prevent &amp; Deter / Cumbria Constabulary" in (
+        response.content.decode()
+    )
