@@ -325,6 +325,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# auth first: a later auth migration alters a column the plans' triggers read.
+call_command("migrate", "auth", verbosity=0)
 call_command("migrate", "priorities", "0006_priority_label", verbosity=0)
 old = MigrationExecutor(connection).loader.project_state(
     ("priorities", "0006_priority_label")
