@@ -7,8 +7,6 @@ such as rules that span tables (a plan's start against its actions' review dates
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -31,7 +29,6 @@ from plans.admin_workflow import (
     RecordReadOnly,
 )
 from plans.models import (
-    FINANCIAL_YEAR_START_MONTH,
     BudgetLine,
     DemoPlanSource,
     GlossaryTerm,
@@ -48,7 +45,7 @@ from plans.models import (
 from plans.rich_text import RichTextFormField
 from priorities.admin import PriorityAdminForm
 from priorities.admin_widgets import LabelledTabularInline
-from priorities.models import Action, Priority
+from priorities.models import Priority
 
 
 class SectionAdminForm(RefuseControlCharacters, forms.ModelForm):
@@ -163,21 +160,6 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
             "strategy_end_year",
             "previous_plan",
         ]
-
-    def clean_start_year(self) -> int | None:
-        """The database refuses a start after an action's review date; say so in words."""
-        start_year = self.cleaned_data.get("start_year")
-        if start_year and self.instance.pk:
-            starts_on = datetime.date(start_year, FINANCIAL_YEAR_START_MONTH, 1)
-            too_early = Action.objects.filter(
-                priority__plan=self.instance, review_date__lt=starts_on
-            ).count()
-            if too_early:
-                raise forms.ValidationError(
-                    f"{too_early} action(s) of this plan have a review date before "
-                    f"{starts_on:%-d %B %Y}. Change those review dates first."
-                )
-        return start_year
 
 
 @admin.register(Plan)

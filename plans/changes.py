@@ -106,7 +106,7 @@ def _changed_fields(before: Action, after: Action) -> list[str]:
         changed.append("lead partners")
     if _indicator_codes(before) != _indicator_codes(after):
         changed.append("linked indicators")
-    if before.review_date != after.review_date:
+    if before.review_date_label != after.review_date_label:
         changed.append("review date")
     return changed
 

@@ -52,6 +52,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 DEMO_PASSWORD = "cspplan-demo"  # noqa: S105 -- printed for people trying the demo
@@ -419,6 +420,9 @@ def create_priority(
             order=aim_order,
             title=required(aim_data, "title", aim_where),
             baseline_data=text(aim_data, "baseline_data"),
+            agencies="\n".join(
+                str(name).strip() for name in listed(aim_data, "agencies", aim_where)
+            ),
         )
         for entry in listed(aim_data, "actions", aim_where):
             action_order += 1
@@ -441,7 +445,7 @@ def create_action(
         text=required(data, "text", where).strip(),
         element=choice(data["element"], Action.Element, where) if data.get("element") else "",
         baseline_data=text(data, "baseline_data"),
-        review_date=date_or_none(data.get("review_date"), where),
+        **review_date_fields(date_or_none(data.get("review_date"), where)),
         funding_stream=text(data, "funding_stream"),
     )
     action.clean()
@@ -465,8 +469,11 @@ def resolve_lead_partner(
     Plain words name the partnership (its short name), one of its groups or an organisation
     (by name or short name). Other words say what they stand for: {printed: "Fires Service",
     organisation: "Cumbria Fire and Rescue Service"}, {printed: ..., group: ...} or
-    {printed: ..., partnership: true}. printed_as keeps the words wherever they differ from
-    the partner's own name, so the plan prints as it was written.
+    {printed: ..., partnership: true}. A named person or a body that is not a listed
+    organisation is {printed: "Jane Smith, Community Safety Officer", as_written: true}: kept
+    as written. Plain words that match nothing stay an error, so a misspelt partner in a data
+    file is caught rather than kept. printed_as keeps the words wherever they differ from the
+    partner's own name, so the plan prints as it was written.
     """
     if isinstance(entry, str):
         printed = entry.strip()
@@ -496,6 +503,8 @@ def _lead_for_words(printed: str, context: _PlanContext, where: str) -> ActionLe
 def _lead_for_mapping(
     entry: Mapping[str, Any], context: _PlanContext, where: str
 ) -> ActionLeadPartner:
+    if entry.get("as_written"):
+        return ActionLeadPartner(kind=ActionLeadPartner.Kind.AS_WRITTEN)
     if entry.get("partnership"):
         return ActionLeadPartner(kind=ActionLeadPartner.Kind.PARTNERSHIP)
     if entry.get("group"):
@@ -510,6 +519,8 @@ def _lead_for_mapping(
 
 
 def _own_name(lead: ActionLeadPartner, context: _PlanContext) -> str:
+    if lead.kind == ActionLeadPartner.Kind.AS_WRITTEN:
+        return ""
     if lead.kind == ActionLeadPartner.Kind.ORGANISATION:
         return lead.organisation.display_name
     if lead.kind == ActionLeadPartner.Kind.GROUP:

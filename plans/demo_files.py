@@ -16,6 +16,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models
 
+from plans.written_dates import WrittenDate, parse_written_date
+
 
 class DemoDataError(Exception):
     """A data file that cannot be loaded; the message names the file and the problem."""
@@ -100,15 +102,17 @@ def choice(value: str, choices: type[models.TextChoices], where: str) -> str:
     return value
 
 
-def date_or_none(value: Any, where: str) -> datetime.date | None:
+def date_or_none(value: Any, where: str) -> WrittenDate | None:
+    """A date as the plan writes it: 2010-09-30 (YAML reads it as a day), "July 2009",
+    "Q3 2010/11", "2010/11", "By December 2011"."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
-        return value
+        return WrittenDate(value)
     try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise DataProblem(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from error
+        return parse_written_date(str(value))
+    except ValidationError as error:
+        raise DataProblem(f"{where}: {value!r} is not a date: {error.messages[0]}") from error
 
 
 def money(value: Any, where: str) -> Decimal:

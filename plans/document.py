@@ -97,8 +97,8 @@ class ActionEntry:
 
     @property
     def review_date_label(self) -> str:
-        review_date = self.action.review_date
-        return f"{review_date.day} {review_date:%b %Y}" if review_date else ""
+        """As the plan writes it: "30 September 2010", "July 2009", "Q3 2010/11"."""
+        return escape(self.action.review_date_label)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
 from plans.models import Plan, RelatedStrategy, Section, Subsection
+from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 # Finished and withdrawn actions stay in last year's plan; everything else carries on.
@@ -213,6 +214,7 @@ def _copy_aims(priority_map: dict[int, Priority], user, reason: str) -> dict[int
                 order=aim.order,
                 title=aim.title,
                 baseline_data=aim.baseline_data,
+                agencies=aim.agencies,
             )
             for aim in originals
         ],
@@ -288,9 +290,9 @@ def _carry_actions(
         # Dropped actions leave gaps, so each priority's actions are numbered again from 1.
         order = next_order.get(action.priority_id, 0) + 1
         next_order[action.priority_id] = order
-        review_date = action.review_date
-        if review_date is not None and review_date <= old.ends_on:
-            review_date = None
+        written = action.written_review_date
+        if written is not None and written.date <= old.ends_on:
+            written = None
         carried.append(
             Action(
                 priority=priority_map[action.priority_id],
@@ -299,7 +301,7 @@ def _carry_actions(
                 text=action.text,
                 element=action.element,
                 baseline_data=action.baseline_data,
-                review_date=review_date,
+                **review_date_fields(written),
                 funding_stream=action.funding_stream,
                 status=action.status,
                 rag=action.rag,

@@ -17,6 +17,7 @@ from indicators.models import Indicator
 from plans.admin_deletion import RefusesDeletionInUse, priority_deletion_refusal
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
 from plans.models import Plan
+from plans.written_dates import WrittenDateField, review_date_fields
 from priorities.admin_filters import IndicatorFilter, ReviewDateFilter
 from priorities.admin_widgets import IndicatorsAutocomplete, LabelledTabularInline
 from priorities.models import (
@@ -57,15 +58,6 @@ class PriorityAdminForm(RefuseControlCharacters, forms.ModelForm):
         task_group = cleaned_data.get("task_group")
         if plan and task_group and task_group.partnership_id != plan.partnership_id:
             self.add_error("task_group", "Choose a task group of the plan's own partnership.")
-        if plan and self.instance.pk and plan.pk != self.instance.plan_id:
-            # The database refuses the move too; this says why in words.
-            too_early = self.instance.actions.filter(review_date__lt=plan.starts_on).count()
-            if too_early:
-                self.add_error(
-                    "plan",
-                    f"{too_early} action(s) of this priority have a review date before that "
-                    f"plan starts ({plan.starts_on:%-d %B %Y}). Change those review dates first.",
-                )
         return cleaned_data
 
 
@@ -83,7 +75,7 @@ class AimInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInlin
     model = Aim
     formset = AimInlineFormSet
     extra = 0
-    fields = ["order", "title", "baseline_data"]
+    fields = ["order", "title", "baseline_data", "agencies"]
     formfield_overrides = {models.TextField: {"widget": COMPACT_TEXTAREA}}
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
@@ -107,20 +99,23 @@ class ActionInlineFormSet(BaseInlineFormSet):
             form.fields["aim"].queryset = Aim.objects.filter(priority_id=self.instance.pk)
             form.fields["aim"].choices = self.aim_choices
 
-    def clean(self) -> None:
-        """Action.clean() cannot see the plan of a priority that is not saved yet."""
-        super().clean()
-        plan = self.instance.plan if self.instance.plan_id else None
-        if plan is None:
-            return
-        for form in self.forms:
-            review_date = getattr(form, "cleaned_data", {}).get("review_date")
-            if review_date and review_date < plan.starts_on and not self._should_delete_form(form):
-                form.add_error(
-                    "review_date",
-                    f"The review date must be on or after the plan starts "
-                    f"({plan.starts_on:%-d %B %Y}).",
-                )
+
+class WrittenReviewDateAdminForm(RefuseControlCharacters, forms.ModelForm):
+    """The review date typed as the plan writes it ("July 2009", "Q3 2010/11"), kept as its
+    last day with the precision and "By" it was written with."""
+
+    review_date = WrittenDateField(label="Review date", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.review_date is not None:
+            self.initial["review_date"] = self.instance.written_review_date
+
+    def clean_review_date(self):
+        fields = review_date_fields(self.cleaned_data.get("review_date"))
+        self.instance.review_date_precision = fields["review_date_precision"]
+        self.instance.review_date_by = fields["review_date_by"]
+        return fields["review_date"]
 
 
 class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
@@ -128,6 +123,7 @@ class ActionInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularIn
 
     parent_plan_path = "plan"
     model = Action
+    form = WrittenReviewDateAdminForm
     formset = ActionInlineFormSet
     extra = 0
     fields = ["order", "text", "aim", "review_date", "status", "rag"]
@@ -256,7 +252,7 @@ def _forget_deleted_relations(instance: models.Model, names: list[str]) -> list[
     return forgotten
 
 
-class ActionAdminForm(RefuseControlCharacters, forms.ModelForm):
+class ActionAdminForm(WrittenReviewDateAdminForm):
     """Carries the version the officer opened, so a change made meanwhile is not overwritten."""
 
     class Meta:

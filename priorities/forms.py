@@ -18,7 +18,8 @@ from django.urls import reverse
 from cspplan.forms import RealDateField, RefuseControlCharacters
 from indicators.models import Indicator, normalise_code
 from plans.limits import ACTION_TEXT_MAX, BACKGROUND_MAX, LONG_TEXT_MAX, too_long
-from plans.models import Group, Organisation, Partnership
+from plans.models import Group, Organisation, Partnership, Plan
+from plans.written_dates import WrittenDate, WrittenDateField, years_between
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 LEAD_PARTNER_SEPARATOR = " / "
@@ -90,11 +91,14 @@ def resolve_lead_partners(
     text: str,
     partnership: Partnership,
     existing: list[ActionLeadPartner] | None = None,
+    notices: list[str] | None = None,
 ) -> list[LeadPartnerChoice]:
-    """Turn "Cumbria Police / CDRP" into lead partners, or say which names are unknown.
+    """Turn "Cumbria Police / CDRP" into lead partners.
 
     An action's existing leads keep their printed wording ("Children's Services" for the
-    county council) even when it is not a name the partnership knows the body by.
+    county council) even when it is not a name the partnership knows the body by. A name that
+    is none of the partnership's (a named officer, a body not listed) is kept as written, and
+    a notice saying so is added to `notices`: plans print such leads, so it is never refused.
     """
     known: dict[str, LeadPartnerChoice] = {}
     for name, choice in partner_names(partnership):
@@ -112,11 +116,13 @@ def resolve_lead_partners(
         key = _name_key(typed)
         choice = known.get(key)
         if choice is None:
-            errors.append(
-                f"We could not find a partner called “{typed}” in {partnership.short_name}. "
-                "Check the spelling, or ask an administrator to add the organisation"
-            )
-        elif key in seen:
+            choice = LeadPartnerChoice(ActionLeadPartner.Kind.AS_WRITTEN, printed_as=typed)
+            if notices is not None:
+                notices.append(
+                    f"“{typed}” is not one of the partnership's organisations; it is kept as "
+                    "written"
+                )
+        if key in seen:
             errors.append(f"“{typed}” is listed more than once")
         else:
             seen.add(key)
@@ -177,11 +183,31 @@ class _GdsForm(RefuseControlCharacters, forms.Form):
         self.helper.legend_size = "s"
 
 
-_REVIEW_DATE_ERRORS = {
-    "required": "Enter the review date",
-    "incomplete": "Enter the review date as a day, month and year, for example 30 9 2010",
-    "invalid": "Enter the review date as a real date, for example 30 9 2010",
-}
+# A review date this far from the plan's period is most likely mistyped: the form asks.
+REVIEW_DATE_CONFIRM_YEARS = 10
+
+
+def review_date_notices(written: WrittenDate | None, plan: Plan) -> tuple[list[str], str]:
+    """Warnings about a review date that saves anyway, and the question (if any) a person
+    must confirm before a date more than ten years from the plan's period is saved."""
+    if written is None:
+        return [], ""
+    period = plan.period_label
+    if written.date < plan.starts_on:
+        far = years_between(written.date, plan.starts_on) > REVIEW_DATE_CONFIRM_YEARS
+        warning = f"The review date {written.label} falls before the plan's period ({period})"
+    elif written.date > plan.ends_on:
+        far = years_between(plan.ends_on, written.date) > REVIEW_DATE_CONFIRM_YEARS
+        warning = ""
+    else:
+        return [], ""
+    question = (
+        f"{written.label} is more than ten years from the plan's period ({period}). Check "
+        "the date, or tick the box to confirm it is right"
+        if far
+        else ""
+    )
+    return ([f"{warning}. It has been kept as written."] if warning else []), question
 
 
 class ActionForm(_GdsForm):
@@ -233,11 +259,14 @@ class ActionForm(_GdsForm):
         max_length=LONG_TEXT_MAX,
         error_messages={"max_length": too_long("Baseline data", LONG_TEXT_MAX)},
     )
-    review_date = RealDateField(
+    review_date = WrittenDateField(
         label="Review date (optional)",
-        help_text="For example, 30 9 2010",
         required=False,
-        require_all_fields=False,
+        error_messages={"max_length": too_long("The review date", 40)},
+    )
+    confirm_review_date = forms.BooleanField(
+        label="Yes, this review date is right",
+        required=False,
     )
     funding_stream = forms.CharField(
         label="Funding stream (optional)",
@@ -268,7 +297,9 @@ class ActionForm(_GdsForm):
         if action is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_for_action(action)
         super().__init__(*args, **kwargs)
-        self.fields["review_date"].error_messages.update(_REVIEW_DATE_ERRORS)
+        # Warnings that do not stop the save ("kept as written"); the view passes them on.
+        self.notices: list[str] = []
+        self.asks_to_confirm_review_date = False
         aims = priority.aims.all()
         self.fields["aim"].queryset = aims
         if not aims:
@@ -299,7 +330,10 @@ class ActionForm(_GdsForm):
     def clean_lead_partners(self) -> list[LeadPartnerChoice]:
         existing = list(self.action.lead_partners.all()) if self.action else []
         leads = resolve_lead_partners(
-            self.cleaned_data["lead_partners"], self.priority.plan.partnership, existing
+            self.cleaned_data["lead_partners"],
+            self.priority.plan.partnership,
+            existing,
+            notices=self.notices,
         )
         if not leads:
             raise ValidationError(self.fields["lead_partners"].error_messages["required"])
@@ -308,15 +342,20 @@ class ActionForm(_GdsForm):
     def clean_indicators(self) -> list[Indicator]:
         return resolve_indicators(self.cleaned_data["indicators"])
 
-    def clean_review_date(self):
-        review_date = self.cleaned_data.get("review_date")
-        plan = self.priority.plan
-        if review_date and review_date < plan.starts_on:
-            raise ValidationError(
-                f"The review date must be on or after the day the plan starts, "
-                f"{plan.starts_on:%-d %B %Y}"
-            )
-        return review_date
+    def clean_review_date(self) -> WrittenDate | None:
+        """A date before the plan's period saves with a warning (real plans print them); one
+        more than ten years away needs the box ticked, shown only then."""
+        written = self.cleaned_data.get("review_date")
+        warnings, question = review_date_notices(written, self.priority.plan)
+        confirm = self.fields["confirm_review_date"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("confirm_review_date")
+        )
+        if question and not confirm:
+            self.asks_to_confirm_review_date = True
+            raise ValidationError(question, code="confirm")
+        self.asks_to_confirm_review_date = bool(question)
+        self.notices.extend(warnings)
+        return written
 
     def action_fields(self) -> dict:
         """The cleaned values in the shape the services take."""
@@ -343,7 +382,7 @@ def initial_for_action(action: Action) -> dict:
         "aim": action.aim_id,
         "element": action.element,
         "baseline_data": action.baseline_data,
-        "review_date": action.review_date,
+        "review_date": action.written_review_date,
         "funding_stream": action.funding_stream,
         "status": action.status,
         "rag": action.rag,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from plans.written_dates import written_date_label
 from priorities.models import Action, Aim, HistoricalAction_indicators
 
 _TRACKED = [
@@ -64,6 +65,15 @@ def _shown(name: str, value, aims: dict[int, str]) -> str:
     return str(value)
 
 
+def _value(record, name: str):
+    """A tracked field of a history record; the review date as it was written."""
+    if name == "review_date":
+        return written_date_label(
+            record.review_date, record.review_date_precision, by=record.review_date_by
+        )
+    return getattr(record, "aim_id" if name == "aim" else name)
+
+
 def action_history(action: Action, since_version: int = 0) -> list[HistoryEntry]:
     """Newest first; each entry says who changed which fields from what to what.
 
@@ -89,8 +99,7 @@ def action_history(action: Action, since_version: int = 0) -> list[HistoryEntry]
         else:
             what = "Changed the action"
             for name in _TRACKED:
-                attname = "aim_id" if name == "aim" else name
-                before, after = getattr(previous[0], attname), getattr(record, attname)
+                before, after = _value(previous[0], name), _value(record, name)
                 if before != after:
                     changes.append(
                         Change(_LABELS[name], _shown(name, before, aims), _shown(name, after, aims))

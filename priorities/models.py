@@ -18,6 +18,7 @@ from plans.limits import (
     TextLimit,
 )
 from plans.models import Group, Organisation, Plan
+from plans.written_dates import Precision, WrittenDate, written_date_label
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -80,6 +81,15 @@ class Aim(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.TextField(validators=[TextLimit(LONG_TEXT_MAX)])
     baseline_data = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
+    # A plan's table can print agencies on an aim's row with no action beside them (West
+    # Cumbria's "Reduce Criminal Damage": "Prevent & Deter", "Cumbria Constabulary"). They are
+    # kept as printed, one a line, and the plan prints them under the aim.
+    agencies = models.TextField(
+        "agencies named without an action",
+        blank=True,
+        validators=[TextLimit(LONG_TEXT_MAX)],
+        help_text="Agencies the plan prints beside this aim with no action, one a line.",
+    )
 
     history = HistoricalRecords()
 
@@ -95,6 +105,15 @@ class Aim(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def agency_names(self) -> list[str]:
+        return [line.strip() for line in self.agencies.splitlines() if line.strip()]
+
+    @property
+    def agencies_label(self) -> str:
+        """The agencies as the plan document prints them: "Prevent & Deter / Cumbria ..."."""
+        return " / ".join(self.agency_names)
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
@@ -130,6 +149,8 @@ class Action(models.Model):
         AMBER = "amber", "Amber"
         GREEN = "green", "Green"
 
+    ReviewDatePrecision = Precision
+
     # Protected: deleting a priority would take its actions' lead partners and progress too.
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
     aim = models.ForeignKey(
@@ -141,7 +162,21 @@ class Action(models.Model):
         "delivery element", max_length=20, choices=Element.choices, blank=True
     )
     baseline_data = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
-    review_date = models.DateField(null=True, blank=True)
+    # A review date as the plan writes it ("July 2009", "Q3 2010/11", "By December 2011"):
+    # review_date is the last day of the written period, which sorting, "reviews due" and
+    # reminders use; the precision and "By" print it back as written (review_date_label).
+    review_date = models.DateField(
+        null=True, blank=True, help_text="The last day of the period the plan writes."
+    )
+    review_date_precision = models.CharField(
+        "review date written as",
+        max_length=20,
+        choices=ReviewDatePrecision.choices,
+        default=ReviewDatePrecision.DAY,
+    )
+    review_date_by = models.BooleanField(
+        "review date printed with “By”", default=False, help_text="As in “By July 2009”."
+    )
     funding_stream = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
@@ -176,6 +211,12 @@ class Action(models.Model):
                 name="action_text_not_empty",
                 violation_error_message="Describe the action.",
             ),
+            models.CheckConstraint(
+                condition=Q(review_date_precision__in=Precision.values),
+                name="action_review_date_precision_known",
+                violation_error_message="Write the review date as a day, a month, a quarter "
+                "or a financial year.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,21 +225,23 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.priority.get_absolute_url()}-action-{self.pk}"
 
-    def clean(self) -> None:
-        """Rules that span tables; the database enforces the review date with a trigger too."""
-        errors: dict[str, str] = {}
-        # Looked up by id rather than through the relation: a version restored from history
-        # can name a priority or aim that has since been deleted.
-        priority = (
-            Priority.objects.select_related("plan").filter(pk=self.priority_id).first()
-            if self.priority_id
-            else None
+    @property
+    def review_date_label(self) -> str:
+        """The review date as the plan writes it, "" when there is none."""
+        return written_date_label(
+            self.review_date, self.review_date_precision, by=self.review_date_by
         )
-        if priority and self.review_date and self.review_date < priority.plan.starts_on:
-            errors["review_date"] = (
-                f"The review date must be on or after the plan starts "
-                f"({priority.plan.starts_on:%-d %B %Y})."
-            )
+
+    @property
+    def written_review_date(self) -> WrittenDate | None:
+        if self.review_date is None:
+            return None
+        return WrittenDate(self.review_date, self.review_date_precision, self.review_date_by)
+
+    def clean(self) -> None:
+        """Rules that span tables. A review date before the plan's period is allowed: real
+        plans print them (the forms warn)."""
+        errors: dict[str, str] = {}
         if self.aim_id:
             aim_priority_id = (
                 Aim.objects.filter(pk=self.aim_id).values_list("priority_id", flat=True).first()
@@ -214,13 +257,16 @@ class ActionLeadPartner(models.Model):
 
     A lead can be an organisation, the partnership itself ("CDRP") or one of its groups
     ("Prevent & Deter"). printed_as keeps a document's own wording ("Cumbria Police" where the
-    organisation is Cumbria Constabulary) so a plan prints as it was written.
+    organisation is Cumbria Constabulary) so a plan prints as it was written. A named person
+    or a body that is not a listed organisation ("Jane Smith, Community Safety Officer") is
+    kept as written: its printed_as is all there is.
     """
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", "Organisation"
         PARTNERSHIP = "partnership", "The partnership itself"
         GROUP = "group", "A group of the partnership"
+        AS_WRITTEN = "as_written", "Kept as written (not a listed organisation)"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lead_partners")
     order = models.PositiveSmallIntegerField()
@@ -250,15 +296,24 @@ class ActionLeadPartner(models.Model):
                     Q(kind="organisation", organisation__isnull=False, group__isnull=True)
                     | Q(kind="group", group__isnull=False, organisation__isnull=True)
                     | Q(kind="partnership", group__isnull=True, organisation__isnull=True)
+                    | (
+                        Q(kind="as_written", group__isnull=True, organisation__isnull=True)
+                        & ~Q(printed_as="")
+                    )
                 ),
                 name="lead_partner_names_exactly_one_partner",
                 violation_error_message="Choose an organisation for an organisation lead, a "
-                "group for a group lead, and neither for the partnership itself.",
+                "group for a group lead, neither for the partnership itself, and write the "
+                "name of a lead kept as written.",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_as_written(self) -> bool:
+        return self.kind == self.Kind.AS_WRITTEN
 
     @property
     def name(self) -> str:

@@ -107,6 +107,16 @@ class AimForm(_GdsForm):
         error_messages={"max_length": too_long("Baseline data", LONG_TEXT_MAX)},
     )
 
+    agencies = forms.CharField(
+        label="Agencies named without an action (optional)",
+        help_text="Agencies the plan prints beside this aim with no action, one a line, as "
+        "printed.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        error_messages={"max_length": too_long("The agencies", LONG_TEXT_MAX)},
+    )
+
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
@@ -116,6 +126,10 @@ class AimForm(_GdsForm):
     def clean_baseline_data(self) -> str:
         return self.cleaned_data["baseline_data"].strip()
 
+    def clean_agencies(self) -> str:
+        lines = (line.strip() for line in self.cleaned_data["agencies"].splitlines())
+        return "\n".join(line for line in lines if line)
+
 
 def initial_for_aim(aim: Aim) -> dict:
-    return {"title": aim.title, "baseline_data": aim.baseline_data}
+    return {"title": aim.title, "baseline_data": aim.baseline_data, "agencies": aim.agencies}

@@ -134,6 +134,7 @@ def _entries(actions: Iterable[Action]) -> list[dict]:
             "priority": action.priority.title,
             "text": action.text,
             "review_date": action.review_date,
+            "review_date_label": action.review_date_label,
             "link": action_link(action),
         }
         for action in actions

@@ -186,6 +186,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ChangeRefused as refusal:
             return form_refused(request, "priorities/action_form.html", context, refusal.reason)
         messages.success(request, "The action has been added.")
+        _pass_on_notices(request, form)
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
     return render(request, "priorities/action_form.html", context)
 
@@ -196,6 +197,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
     priority = action.priority
     updates = action.progress_updates.select_related("author")
+    leads = list(action.lead_partners.select_related("organisation", "group"))
     is_current = action.status != Action.Status.REMOVED
     can_change = priority.change_refusal is None and is_current
     can_record_progress = progress_refusal(priority.access, priority) is None and is_current
@@ -206,7 +208,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "priority": priority,
             "plan": priority.plan,
-            "lead_partners": lead_partners_text(list(action.lead_partners.all())),
+            "lead_partners": lead_partners_text(leads),
+            "leads": leads,
             "updates": updates,
             "history": action_history(action),
             "can_change": can_change,
@@ -241,10 +244,17 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ChangeRefused as refusal:
             return form_refused(request, "priorities/action_form.html", context, refusal.reason)
         messages.success(request, "The action has been saved.")
+        _pass_on_notices(request, form)
         return redirect(f"{_action_plan_url(priority)}#action-{action.pk}")
     if request.htmx and request.method == "GET":
         return render(request, "priorities/action_form.html#inline_row", context)
     return render(request, "priorities/action_form.html", context)
+
+
+def _pass_on_notices(request: HttpRequest, form: ActionForm) -> None:
+    """What was kept as written though it looked unusual, said on the page saved to."""
+    for notice in form.notices:
+        messages.warning(request, notice)
 
 
 def _conflict(

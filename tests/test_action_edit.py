@@ -25,9 +25,7 @@ def _form(**overrides) -> dict:
         "indicators": "NI17, 21",
         "element": "prevention",
         "baseline_data": "",
-        "review_date_0": "30",
-        "review_date_1": "9",
-        "review_date_2": "2010",
+        "review_date": "30/09/2010",
         "funding_stream": "Safer Stronger Communities Fund",
         "status": "in_progress",
         "rag": "",
@@ -204,20 +202,30 @@ def test_unknown_indicator_code_is_named_in_the_message(
     assert not Action.objects.exists()
 
 
-def test_unknown_lead_partner_is_named_in_the_message(client, editor, priority):
-    client.force_login(editor)
-    response = client.post(_add_url(priority), _form(lead_partners="Cumbria Police / Let Go"))
-    [message] = response.context["form"].errors["lead_partners"]
-    assert message.startswith("We could not find a partner called “Let Go” in CDRP")
-    assert not Action.objects.exists()
-
-
-def test_organisation_of_another_partnership_is_not_a_lead_partner(
-    client, editor, priority, other_partnership
+def test_unknown_lead_partner_is_kept_as_written_with_a_notice(
+    client, editor, priority, national_indicators, police
 ):
     client.force_login(editor)
-    response = client.post(_add_url(priority), _form(lead_partners="West Cumbria CSP"))
-    assert "West Cumbria CSP" in response.context["form"].errors["lead_partners"][0]
+    response = client.post(
+        _add_url(priority), _form(lead_partners="Cumbria Police / Let Go"), follow=True
+    )
+    action = Action.objects.get()
+    unlisted = ActionLeadPartner.objects.get(action=action, order=2)
+    assert unlisted.kind == ActionLeadPartner.Kind.AS_WRITTEN
+    assert unlisted.printed_as == "Let Go"
+    assert "“Let Go” is not one of the partnership&#x27;s organisations; it is kept as written" in (
+        response.content.decode()
+    )
+
+
+def test_organisation_of_another_partnership_is_kept_as_written_not_linked(
+    client, editor, priority, other_partnership, national_indicators
+):
+    client.force_login(editor)
+    client.post(_add_url(priority), _form(lead_partners="West Cumbria CSP"))
+    [lead] = Action.objects.get().lead_partners.all()
+    assert lead.kind == ActionLeadPartner.Kind.AS_WRITTEN
+    assert lead.organisation is None and lead.group is None
 
 
 def test_a_lead_partner_listed_twice_is_refused(client, editor, priority):
@@ -230,23 +238,21 @@ def test_a_lead_partner_listed_twice_is_refused(client, editor, priority):
     ]
 
 
-def test_review_date_before_the_plan_starts_is_refused(client, editor, priority):
+def test_review_date_before_the_plan_starts_is_saved_with_a_warning(
+    client, editor, priority, national_indicators, police, council
+):
     client.force_login(editor)
-    response = client.post(
-        _add_url(priority), _form(review_date_0="31", review_date_1="3", review_date_2="2010")
-    )
-    assert response.context["form"].errors["review_date"] == [
-        "The review date must be on or after the day the plan starts, 1 April 2010"
-    ]
-    assert not Action.objects.exists()
+    response = client.post(_add_url(priority), _form(review_date="31/03/2010"), follow=True)
+    assert Action.objects.get().review_date == datetime.date(2010, 3, 31)
+    assert "falls before the plan&#x27;s period (2010/11)" in response.content.decode()
 
 
 def test_impossible_review_date_is_refused(client, editor, priority):
     client.force_login(editor)
-    response = client.post(
-        _add_url(priority), _form(review_date_0="31", review_date_1="2", review_date_2="2011")
-    )
-    assert response.context["form"].errors["review_date"]
+    response = client.post(_add_url(priority), _form(review_date="31/02/2011"))
+    assert response.context["form"].errors["review_date"] == [
+        "31/02/2011 is not a real day: February 2011 has 28 days"
+    ]
     assert not Action.objects.exists()
 
 

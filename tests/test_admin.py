@@ -698,17 +698,17 @@ def test_a_plan_ending_before_it_starts_is_refused(support, partnership):
     assert not Plan.objects.exists()
 
 
-def test_moving_a_plans_start_past_an_actions_review_date_is_refused(support, action):
+def test_moving_a_plans_start_past_an_actions_review_date_is_allowed(support, action):
+    """Review dates before a plan's period are kept as written (dates as written)."""
     plan = action.priority.plan
     data = _form_data(support.get(_url(Plan, "change", plan.pk)))
     data.update(start_year=2011, end_year=2012)
 
     response = support.post(_url(Plan, "change", plan.pk), data)
 
-    assert response.status_code == 200
-    assert _shows(response, "1 action(s) of this plan have a review date before 1 April 2011.")
+    assert response.status_code == 302
     plan.refresh_from_db()
-    assert plan.start_year == 2010
+    assert plan.start_year == 2011
 
 
 def test_a_duplicate_indicator_code_typed_differently_is_refused(support, national_indicators):
@@ -768,35 +768,49 @@ def test_two_new_total_rows_for_a_measure_are_refused(support, target_row):
     assert measure.rows.count() == 1
 
 
-def test_a_review_date_before_the_plan_starts_is_refused(support, action):
+def test_a_review_date_is_typed_in_the_admin_as_the_plan_writes_it(support, action):
     data = _form_data(support.get(_url(Action, "change", action.pk)))
-    data["review_date"] = "2010-03-31"
+    assert data["review_date"] == "30 September 2010"
+    data["review_date"] = "December 2009"
+
+    response = support.post(_url(Action, "change", action.pk), data)
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.review_date == datetime.date(2009, 12, 31)
+    assert action.review_date_label == "December 2009"
+
+
+def test_a_review_date_typed_wrong_in_the_admin_is_a_field_error(support, action):
+    data = _form_data(support.get(_url(Action, "change", action.pk)))
+    data["review_date"] = "Juny 2010"
 
     response = support.post(_url(Action, "change", action.pk), data)
 
     assert response.status_code == 200
-    assert _shows(response, "The review date must be on or after the plan starts (1 April 2010).")
+    assert _shows(response, "There is no month called “Juny”")
     action.refresh_from_db()
     assert action.review_date == datetime.date(2010, 9, 30)
 
 
-def test_a_review_date_before_the_plan_starts_is_refused_on_a_new_priority(support, plan):
+def test_a_review_date_as_a_quarter_on_a_new_priority_in_the_admin(support, plan):
     data = _form_data(support.get(_url(Priority, "add")))
     data.update(plan=plan.pk, order=2, title="Domestic Abuse")
     data = _add_rows(
         data,
         "actions",
-        {"order": 1, "text": "Fund an IDVA.", "status": "not_started", "review_date": "2009-06-30"},
+        {"order": 1, "text": "Fund an IDVA.", "status": "not_started", "review_date": "Q1 2009/10"},
     )
 
     response = support.post(_url(Priority, "add"), data)
 
-    assert response.status_code == 200
-    assert _shows(response, "The review date must be on or after the plan starts (1 April 2010).")
-    assert not Priority.objects.filter(title="Domestic Abuse").exists()
+    assert response.status_code == 302
+    action = Action.objects.get(text="Fund an IDVA.")
+    assert action.review_date == datetime.date(2009, 6, 30)
+    assert action.review_date_label == "Q1 2009/10"
 
 
-def test_moving_a_priority_to_a_plan_starting_after_its_review_dates_is_refused(
+def test_moving_a_priority_to_a_plan_starting_after_its_review_dates_is_allowed(
     support, action, partnership
 ):
     later = Plan.objects.create(
@@ -808,10 +822,9 @@ def test_moving_a_priority_to_a_plan_starting_after_its_review_dates_is_refused(
 
     response = support.post(_url(Priority, "change", priority.pk), data)
 
-    assert response.status_code == 200
-    assert _shows(response, "1 action(s) of this priority have a review date before that plan")
+    assert response.status_code == 302
     priority.refresh_from_db()
-    assert priority.plan_id == action.priority.plan_id
+    assert priority.plan_id == later.pk
 
 
 def test_a_task_group_of_another_partnership_is_refused_for_a_priority(

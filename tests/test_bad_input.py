@@ -343,12 +343,13 @@ def test_a_huge_part_of_a_review_date_is_a_field_error(
 
     response = client.post(
         reverse("priorities:action_add", args=[priority.pk]),
-        _action_form(**{f"review_date_{index}": value for index, value in enumerate(date)}),
+        _action_form(review_date="/".join(date)),
     )
 
     assert response.status_code == 200
     assert response.context["form"].errors["review_date"] == [
-        "Enter the review date as a real date, for example 30 9 2010"
+        "Enter the date as a day (31/07/2009), a month (July 2009), a quarter (Q3 2009/10) or a "
+        "financial year (2009/10)"
     ]
     assert HUGE in response.text
     assert not Action.objects.filter(priority=priority).exists()

@@ -3,6 +3,7 @@
 Expected numbers were counted by hand from the documents in reference/plans/.
 """
 
+import datetime
 import shutil
 from decimal import Decimal
 from io import StringIO
@@ -25,6 +26,7 @@ from plans.models import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipOrganisation,
     Plan,
     Section,
 )
@@ -290,10 +292,31 @@ class TestTheLoadedReferencePlans:
         found = action("Further develop Integrated Offender Management (IOM)")
         assert lead_partner_names(found) == "Cumbria Constabulary / Cumbria Probation"
 
-    def test_west_cumbria_review_dates_before_the_plan_starts_are_left_empty(self):
+    def test_west_cumbria_review_dates_are_kept_as_the_printed_months(self):
         found = action("Secure continuation of IOM outreach worker post")
-        assert found.review_date is None
+        assert found.review_date == datetime.date(2011, 12, 31)
+        assert found.review_date_label == "December 2011"
         assert lead_partner_names(found) == "West Cumbria CSP"
+        assert (
+            action("Undertake a Pilot to provide accommodation for an IOM Client").review_date_label
+            == "January 2012"
+        )
+        radio = action(
+            "Radio campaign to be delivered to increase the awareness of the not in my home "
+            "domestic violence campaign"
+        )
+        assert radio.review_date_label == "December 2011"
+
+    def test_west_cumbria_agencies_printed_without_an_action_are_kept_on_the_aim(self):
+        aim = Aim.objects.get(title="Reduce Criminal Damage")
+        assert aim.agency_names == ["Prevent & Deter", "Cumbria Constabulary"]
+        assert not aim.actions.exists()
+
+    def test_west_cumbria_partners_whose_role_the_plan_does_not_state_are_not_stated(self):
+        participation = PartnershipOrganisation.objects.get(
+            partnership__slug="west-cumbria", organisation__name="Impact Housing Association"
+        )
+        assert participation.role == PartnershipOrganisation.Role.NOT_STATED
 
     def test_west_cumbria_groups_draw_a_governance_chart(self):
         delivery = Group.objects.get(
@@ -412,16 +435,10 @@ def test_an_unknown_lead_partner_rolls_back_everything_loaded_before_it(fixtures
     assert Organisation.objects.count() == 0
 
 
-def test_a_review_date_before_the_plan_starts_is_refused(fixtures_copy: Path):
+def test_a_review_date_that_is_not_a_date_is_refused(fixtures_copy: Path):
     path = fixtures_copy / "plans" / "west-cumbria-2012-13.yaml"
-    path.write_text(
-        path.read_text().replace(
-            "- text: Secure continuation of IOM outreach worker post\n",
-            "- text: Secure continuation of IOM outreach worker post\n"
-            "              review_date: 2011-12-01\n",
-        )
-    )
-    with pytest.raises(CommandError, match="west-cumbria-2012-13.yaml: .*review date"):
+    path.write_text(path.read_text().replace("review_date: January 2012", "review_date: Juny 2012"))
+    with pytest.raises(CommandError, match="west-cumbria-2012-13.yaml: .*no month called"):
         load(fixtures_dir=fixtures_copy)
     assert Section.objects.count() == 0
 

@@ -181,6 +181,8 @@ class PartnershipOrganisation(models.Model):
         RESPONSIBLE_AUTHORITY = "responsible", "Responsible authority"
         CO_OPERATING_BODY = "co_operating", "Co-operating body"
         INVITED_MEMBER = "invited", "Invited member"
+        # A partner the plan names without saying in what role.
+        NOT_STATED = "not_stated", "Role not stated"
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="participations"

@@ -23,6 +23,7 @@ from indicators.models import Indicator
 from plans.models import Plan
 from plans.ordering import next_order
 from plans.permissions import ChangeRefused, plan_progress_refusal
+from plans.written_dates import WrittenDate, review_date_fields
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 from priorities.services._locks import (
@@ -50,6 +51,8 @@ EDITED_FIELDS = [
     "element",
     "baseline_data",
     "review_date",
+    "review_date_precision",
+    "review_date_by",
     "funding_stream",
     "status",
     "rag",
@@ -109,7 +112,7 @@ def action_create(
     aim: Aim | None = None,
     element: str = "",
     baseline_data: str = "",
-    review_date: datetime.date | None = None,
+    review_date: WrittenDate | datetime.date | None = None,
     funding_stream: str = "",
     status: str = Action.Status.NOT_STARTED,
     rag: str = "",
@@ -126,7 +129,7 @@ def action_create(
         aim=aim,
         element=element,
         baseline_data=baseline_data,
-        review_date=review_date,
+        **review_date_fields(review_date),
         funding_stream=funding_stream,
         status=status,
         rag=rag,
@@ -155,7 +158,7 @@ def action_update(
     aim: Aim | None = None,
     element: str = "",
     baseline_data: str = "",
-    review_date: datetime.date | None = None,
+    review_date: WrittenDate | datetime.date | None = None,
     funding_stream: str = "",
     status: str = Action.Status.NOT_STARTED,
     rag: str = "",
@@ -173,7 +176,8 @@ def action_update(
     action.aim = aim
     action.element = element
     action.baseline_data = baseline_data
-    action.review_date = review_date
+    for name, value in review_date_fields(review_date).items():
+        setattr(action, name, value)
     action.funding_stream = funding_stream
     action.status = status
     action.rag = rag

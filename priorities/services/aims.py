@@ -28,7 +28,9 @@ def _plan_id_of_aim(aim: Aim) -> int:
 
 
 @transaction.atomic
-def aim_create(*, priority: Priority, user: User, title: str, baseline_data: str) -> Aim:
+def aim_create(
+    *, priority: Priority, user: User, title: str, baseline_data: str, agencies: str = ""
+) -> Aim:
     """Add an aim after the priority's last one."""
     _lock_draft_plan(priority.plan_id)
     priority = _lock_priority(priority.pk)
@@ -37,6 +39,7 @@ def aim_create(*, priority: Priority, user: User, title: str, baseline_data: str
         order=next_order(priority.aims.all()),
         title=title,
         baseline_data=baseline_data,
+        agencies=agencies,
     )
     aim._history_user = user
     aim.save()
@@ -44,14 +47,15 @@ def aim_create(*, priority: Priority, user: User, title: str, baseline_data: str
 
 
 @transaction.atomic
-def aim_update(*, aim: Aim, user: User, title: str, baseline_data: str) -> Aim:
+def aim_update(*, aim: Aim, user: User, title: str, baseline_data: str, agencies: str = "") -> Aim:
     _lock_draft_plan(_plan_id_of_aim(aim))
     _lock_priority(aim.priority_id)
     aim = _lock_aim(aim.pk)
     aim.title = title
     aim.baseline_data = baseline_data
+    aim.agencies = agencies
     aim._history_user = user
-    aim.save(update_fields=["title", "baseline_data"])
+    aim.save(update_fields=["title", "baseline_data", "agencies"])
     return aim
 
 
