@@ -128,7 +128,7 @@ def _lead_name(record: ActionLeadPartner) -> str:
 def _target_name(target: LocalTarget | None) -> str:
     if target is None:
         return "(a row since deleted)"
-    area = _called(target.district) if target.district_id else "Total"
+    area = _called(target.area) if target.area_id else "Total"
     return f"{_called(target.measure)}: {area}"
 
 
@@ -231,7 +231,7 @@ KINDS = [
         LocalTarget,
         lambda pk: _in("measure_id", _measures(pk)),
         _target_name,
-        ("measure", "district"),
+        ("measure", "area"),
     ),
     Kind(
         "target_value",
@@ -239,13 +239,13 @@ KINDS = [
         LocalTargetValue,
         lambda pk: _in("target_id", _targets(pk)),
         lambda r: f"{_target_name(r.target)}, {r.year}",
-        ("target__measure", "target__district"),
+        ("target__measure", "target__area"),
     ),
 ]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
 # The related objects whose names need more than their own row.
-_RELATED_SELECT = {LocalTarget: ("measure", "district")}
+_RELATED_SELECT = {LocalTarget: ("measure", "area")}
 
 
 @dataclass
