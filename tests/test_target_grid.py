@@ -7,7 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -22,7 +23,7 @@ from indicators.models import (
 from indicators.target_measures import AreaLine, ColumnLine
 from indicators.targets import measure_entry
 from plans.document import plan_document
-from plans.models import District, Plan
+from plans.models import District, Plan, PlanContentVersion
 from plans.pdf import plan_pdf
 
 pytestmark = pytest.mark.django_db
@@ -450,3 +451,48 @@ def test_a_grid_posted_after_the_plan_left_draft_keeps_what_was_typed(client, ad
     assert response.status_code == 409
     assert 'value="12"' in response.content.decode()
     assert _figures(table) == {}
+
+
+# Existing tables keep their data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_and_forth_keeps_district_rows_years_and_baselines(plan, administrator):
+    ely = District.objects.create(partnership=plan.partnership, name="Ely", order=1)
+    measure = LocalTargetMeasure.objects.create(plan=plan, order=1, name="Robbery")
+    for order, area in [(1, TargetArea.objects.for_district(ely)), (2, None)]:
+        row = LocalTarget.objects.create(measure=measure, area=area, order=order)
+        LocalTargetValue.objects.create(target=row, year=2008, value=10, is_baseline=True)
+        LocalTargetValue.objects.create(target=row, year=2009, value=9)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate([("indicators", "0004_text_limits")])
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    rows = LocalTarget.objects.filter(measure=measure).select_related("area", "measure")
+    assert [(row.area_name, row.area and row.area.kind) for row in rows] == [
+        ("Ely", "district"),
+        ("Total", None),
+    ]
+    assert TargetArea.objects.get().district == ely
+    assert list(measure.columns.values_list("year", "is_baseline")) == [
+        (2008, True),
+        (2009, False),
+    ]
+    assert LocalTargetValue.objects.filter(target__measure=measure).count() == 4
+    # The content-version triggers of every table the tables print from are still there.
+    for change in [
+        lambda: LocalTargetValue.objects.filter(year=2009).update(value=8),
+        lambda: LocalTarget.objects.filter(area=None).update(order=3),
+        lambda: LocalTargetMeasure.objects.update(footnote="Source: police."),
+        lambda: TargetColumn.objects.update(label="Then"),
+        lambda: TargetArea.objects.update(name="Ely district"),
+    ]:
+        before = PlanContentVersion.objects.get(plan=plan).version
+        change()
+        assert PlanContentVersion.objects.get(plan=plan).version > before

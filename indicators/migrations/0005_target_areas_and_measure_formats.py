@@ -111,10 +111,7 @@ def restore_sqlite_triggers_and_add_new(apps, schema_editor) -> None:
     if vendor == "postgresql":
         statements = _postgresql_forward()
     elif vendor == "sqlite":
-        for name, sql in _set_aside:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};", params=None)
-            schema_editor.execute(sql, params=None)
-        _set_aside.clear()
+        restore_sqlite_triggers(apps, schema_editor)
         statements = sqlite_forward()
     else:
         raise NotImplementedError(f"cspplan supports PostgreSQL and SQLite, not {vendor}.")
@@ -123,10 +120,29 @@ def restore_sqlite_triggers_and_add_new(apps, schema_editor) -> None:
 
 
 def drop_new_triggers(apps, schema_editor) -> None:
+    """Going back: the new tables' triggers go, and on SQLite the others are set aside again
+    for the rebuilds undone in between."""
     vendor = schema_editor.connection.vendor
     statements = _postgresql_reverse() if vendor == "postgresql" else _sqlite_reverse()
     for statement in statements:
         schema_editor.execute(statement, params=None)
+    set_sqlite_triggers_aside(apps, schema_editor)
+
+
+def restore_sqlite_triggers(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, sql in _set_aside:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};", params=None)
+        schema_editor.execute(sql, params=None)
+    _set_aside.clear()
+
+
+def copy_districts_back(apps, schema_editor) -> None:
+    LocalTarget = apps.get_model("indicators", "LocalTarget")
+    for row in LocalTarget.objects.filter(area__district__isnull=False).select_related("area"):
+        row.district_id = row.area.district_id
+        row.save(update_fields=["district"])
 
 
 def copy_areas_and_columns(apps, schema_editor) -> None:
@@ -166,7 +182,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(set_sqlite_triggers_aside, migrations.RunPython.noop),
+        migrations.RunPython(set_sqlite_triggers_aside, restore_sqlite_triggers),
         migrations.CreateModel(
             name="HistoricalTargetArea",
             fields=[
@@ -646,7 +662,6 @@ class Migration(migrations.Migration):
                 violation_error_message="Give a year from 1980 to 2200.",
             ),
         ),
-        migrations.RunPython(copy_areas_and_columns, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name="localtarget",
             name="local_target_district_once_per_measure",
@@ -655,6 +670,7 @@ class Migration(migrations.Migration):
             model_name="localtarget",
             name="local_target_one_total_per_measure",
         ),
+        migrations.RunPython(copy_areas_and_columns, copy_districts_back),
         migrations.AddConstraint(
             model_name="localtarget",
             constraint=models.UniqueConstraint(
