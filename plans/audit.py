@@ -19,7 +19,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, ForeignKey, Model, OuterRef, Q, QuerySet, Subquery, Value
 from simple_history.models import HistoricalRecords
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import (
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+    TargetColumn,
+)
 from plans.models import (
     BudgetLine,
     District,
@@ -139,6 +145,7 @@ def _scoped(field_name: str) -> Callable[[int], Q]:
 KINDS = [
     Kind("partnership", "Partnership", Partnership, _scoped("id"), lambda r: r.name),
     Kind("district", "District", District, _scoped("partnership_id"), lambda r: r.name),
+    Kind("target_area", "Target area", TargetArea, _scoped("partnership_id"), lambda r: r.name),
     Kind(
         "organisation",
         "Organisation",
@@ -224,6 +231,14 @@ KINDS = [
         LocalTargetMeasure,
         lambda pk: _in("plan_id", _plans(pk)),
         lambda r: r.name,
+    ),
+    Kind(
+        "target_column",
+        "Target year column",
+        TargetColumn,
+        lambda pk: _in("measure_id", _measures(pk)),
+        lambda r: f"{_called(r.measure)}: {r.year}",
+        ("measure",),
     ),
     Kind(
         "target",

@@ -12,7 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetArea
+from indicators.models import (
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+    TargetColumn,
+)
 from plans.audit import PER_PAGE
 from plans.models import (
     BudgetLine,
@@ -227,6 +233,7 @@ def one_of_each_kind(plan, partnership, police):
         measure=measure, area=TargetArea.objects.for_district(district), order=1
     )
     LocalTargetValue.objects.create(target=row, year=2010, value=Decimal("40"))
+    TargetColumn.objects.create(measure=measure, year=2010)
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )
@@ -254,6 +261,8 @@ def one_of_each_kind(plan, partnership, police):
         ("glossary", "ASB"),
         ("measure", "Robbery"),
         ("target", "Robbery: Carlisle"),
+        ("target_area", "Carlisle"),
+        ("target_column", "Robbery: 2010"),
         ("target_value", "Robbery: Carlisle, 2010"),
         ("plan", "Partnership Plan"),
     ],
