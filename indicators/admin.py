@@ -170,6 +170,13 @@ class LocalTargetMeasureAdmin(DraftPlanContentOnly, HistoryAdmin):
 
 
 class LocalTargetValueInlineFormSet(BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs) -> forms.ModelForm:
+        """Only a percentage-change measure's figures may be negative."""
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.measure_id:
+            form.instance.may_be_negative = self.instance.measure.allows_negative
+        return form
+
     def clean(self) -> None:
         """Two new baseline years pass each form's own check; the database would refuse them."""
         super().clean()

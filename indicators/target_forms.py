@@ -273,6 +273,9 @@ class TargetGridForm(RefuseControlCharacters, forms.Form):
                 by_heading[column.label.strip().lower()] = column
         pasted_columns = []
         for heading in headings:
+            if not heading.strip():
+                pasted_columns.append(None)
+                continue
             column = by_heading.get(parse_year(heading)) or by_heading.get(heading.strip().lower())
             if column is None:
                 self.paste_errors.append(

@@ -496,3 +496,13 @@ def test_migrating_back_and_forth_keeps_district_rows_years_and_baselines(plan, 
         before = PlanContentVersion.objects.get(plan=plan).version
         change()
         assert PlanContentVersion.objects.get(plan=plan).version > before
+
+
+def test_a_pasted_table_with_trailing_tabs_is_read_as_copied(client, administrator, table):
+    client.force_login(administrator)
+    paste = "\t2009\t2010\t2011\t\r\nEly\t1\t2\t3\t\r\n"
+
+    response = client.post(_grid_url(table), {"paste": paste})
+
+    assert response.status_code == 302
+    assert _figures(table) == {("Ely", 2009): 1, ("Ely", 2010): 2, ("Ely", 2011): 3}
