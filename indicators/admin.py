@@ -23,10 +23,11 @@ from indicators.models import (
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
+    TargetArea,
+    TargetColumn,
     nfkc,
 )
 from plans.admin_workflow import DraftPlanContentOnly, DraftPlanContentOnlyInline
-from plans.models import District
 from priorities.admin_widgets import LabelledTabularInline
 
 
@@ -115,20 +116,22 @@ class IndicatorAdmin(SafeInputAdmin, admin.ModelAdmin):
 
 class LocalTargetInlineFormSet(BaseInlineFormSet):
     @cached_property
-    def districts(self) -> QuerySet[District]:
-        """The plan's partnership's districts; empty for a total row, and until a plan is set."""
+    def areas(self) -> QuerySet[TargetArea]:
+        """The plan's partnership's target areas; empty for a total row, and until a plan is
+        set."""
         if self.instance.plan_id is None:
-            return District.objects.none()
-        return District.objects.filter(partnership__plans=self.instance.plan_id)
+            return TargetArea.objects.none()
+        return TargetArea.objects.filter(partnership__plans=self.instance.plan_id)
 
     @cached_property
-    def district_choices(self) -> list[tuple[int | str, str]]:
-        return [("", "Total"), *((district.pk, str(district)) for district in self.districts)]
+    def area_choices(self) -> list[tuple[int | str, str]]:
+        total = self.instance.total_label if self.instance.pk else "Total"
+        return [("", total or "Total"), *((area.pk, str(area)) for area in self.areas)]
 
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields["district"].queryset = self.districts
-        form.fields["district"].choices = self.district_choices
+        form.fields["area"].queryset = self.areas
+        form.fields["area"].choices = self.area_choices
 
     def clean(self) -> None:
         """Two new total rows pass each form's own check; the database would refuse them."""
@@ -138,10 +141,10 @@ class LocalTargetInlineFormSet(BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and not self._should_delete_form(form)
-            and form.cleaned_data.get("district") is None
+            and form.cleaned_data.get("area") is None
         ]
         for form in totals[1:]:
-            form.add_error("district", "This measure already has a total row.")
+            form.add_error("area", "This measure already has a total row.")
 
 
 class LocalTargetInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabularInline):
@@ -149,11 +152,11 @@ class LocalTargetInline(DraftPlanContentOnlyInline, SafeInputAdmin, LabelledTabu
     model = LocalTarget
     formset = LocalTargetInlineFormSet
     extra = 0
-    fields = ["order", "district"]
+    fields = ["order", "area"]
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LocalTarget]:
-        return super().get_queryset(request).select_related("measure", "district")
+        return super().get_queryset(request).select_related("measure", "area")
 
 
 @admin.register(LocalTargetMeasure)
@@ -167,6 +170,13 @@ class LocalTargetMeasureAdmin(DraftPlanContentOnly, HistoryAdmin):
 
 
 class LocalTargetValueInlineFormSet(BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs) -> forms.ModelForm:
+        """Only a percentage-change measure's figures may be negative."""
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.measure_id:
+            form.instance.may_be_negative = self.instance.measure.allows_negative
+        return form
+
     def clean(self) -> None:
         """Two new baseline years pass each form's own check; the database would refuse them."""
         super().clean()
@@ -194,9 +204,9 @@ class LocalTargetAdmin(DraftPlanContentOnly, HistoryAdmin):
     plan_path = "measure.plan"
     list_display = ["__str__", "measure", "area_name", "order"]
     list_filter = ["measure__plan__partnership", "measure__plan"]
-    list_select_related = ["measure", "district"]
-    search_fields = ["measure__name", "district__name"]
-    autocomplete_fields = ["measure", "district"]
+    list_select_related = ["measure", "area"]
+    search_fields = ["measure__name", "area__name"]
+    autocomplete_fields = ["measure", "area"]
     inlines = [LocalTargetValueInline]
 
     @admin.display(description="area")
@@ -209,6 +219,25 @@ class LocalTargetValueAdmin(DraftPlanContentOnly, HistoryAdmin):
     plan_path = "target.measure.plan"
     list_display = ["__str__", "year", "value", "is_baseline"]
     list_filter = ["is_baseline", "target__measure__plan"]
-    list_select_related = ["target__measure", "target__district"]
-    search_fields = ["target__measure__name", "target__district__name"]
+    list_select_related = ["target__measure", "target__area"]
+    search_fields = ["target__measure__name", "target__area__name"]
     autocomplete_fields = ["target"]
+
+
+@admin.register(TargetArea)
+class TargetAreaAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "partnership", "district"]
+    list_filter = ["kind", "partnership"]
+    list_select_related = ["partnership", "district"]
+    search_fields = ["name"]
+    autocomplete_fields = ["partnership", "district"]
+
+
+@admin.register(TargetColumn)
+class TargetColumnAdmin(DraftPlanContentOnly, HistoryAdmin):
+    plan_path = "measure.plan"
+    list_display = ["__str__", "year", "label", "is_baseline"]
+    list_filter = ["measure__plan"]
+    list_select_related = ["measure"]
+    search_fields = ["measure__name", "label"]
+    autocomplete_fields = ["measure"]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.limits import LONG_TEXT_MAX, TextLimit
-from plans.models import District, Plan
+from plans.models import District, Partnership, Plan
 
 # Baselines of local targets and the years of indicator sets may precede the partnerships
 # (the British Crime Survey runs from 1981), but never the 20th century's early decades.
@@ -171,8 +171,90 @@ class Indicator(models.Model):
         return bool(self.title_source)
 
 
+class TargetAreaQuerySet(models.QuerySet["TargetArea"]):
+    def for_district(self, district: District | None) -> TargetArea | None:
+        """The partnership's target area for a district, made the first time it is asked for;
+        None (the total row) for no district."""
+        if district is None:
+            return None
+        area, _ = self.get_or_create(
+            partnership_id=district.partnership_id,
+            name=district.name,
+            defaults={"kind": TargetArea.Kind.DISTRICT, "district": district},
+        )
+        return area
+
+
+class TargetArea(models.Model):
+    """An area a partnership sets targets for: a district, a police division, the county, or
+    any other named area. Each measure's table lists the areas it has rows for."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "District"
+        DIVISION = "division", "Police division"
+        COUNTY = "county", "County"
+        TOTAL = "total", "Whole area"
+        OTHER = "other", "Other area"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="target_areas"
+    )
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="target_areas",
+        help_text="The partnership's district this area is, when it is one.",
+    )
+
+    history = HistoricalRecords()
+
+    objects = TargetAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="target_area_name_unique_in_partnership",
+                violation_error_message="This partnership already has a target area of that name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="target_area_name_not_empty",
+                violation_error_message="Give the area a name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:indicators_targetarea_change", args=[self.pk])
+
+
 class LocalTargetMeasure(models.Model):
-    """A measure with local targets: an indicator, or a named crime category."""
+    """A measure with local targets: an indicator, or a named crime category, printed as one
+    table of areas by years."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "Counts (for example offences)"
+        RATE = "rate", "Rates (for example per 1,000 people)"
+        PERCENTAGE = "percentage", "Percentages (for example 38%)"
+        CHANGE = "change", "Percentage-change targets (for example −17%)"
+
+    class ChangeShown(models.TextChoices):
+        YEAR_ON_YEAR = "year_on_year", "Percentage change from the year before"
+        FROM_BASELINE = "from_baseline", "Percentage change from the baseline"
+        POINTS = "points", "Change in percentage points from the baseline (rates, percentages)"
+        NONE = "none", "No change printed"
+
+    class Precision(models.IntegerChoices):
+        WHOLE = 0, "Whole numbers"
+        ONE_DECIMAL = 1, "One decimal place"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="target_measures")
     order = models.PositiveSmallIntegerField()
@@ -186,6 +268,28 @@ class LocalTargetMeasure(models.Model):
     )
     unit = models.CharField(max_length=50, blank=True, default="offences")
     lower_is_better = models.BooleanField(default=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    change_shown = models.CharField(
+        max_length=15, choices=ChangeShown.choices, default=ChangeShown.YEAR_ON_YEAR
+    )
+    precision = models.PositiveSmallIntegerField(
+        choices=Precision.choices,
+        default=Precision.ONE_DECIMAL,
+        help_text="How rates, percentages and changes print; counts print as they are.",
+    )
+    total_label = models.CharField(
+        max_length=100,
+        blank=True,
+        default="Total",
+        help_text="The total row's label, e.g. “Cambridgeshire”. Empty: no total row.",
+    )
+    change_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The change column's heading, e.g. “3 yr % chge”.",
+    )
+    intro = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
+    footnote = models.TextField(blank=True, validators=[TextLimit(LONG_TEXT_MAX)])
 
     history = HistoricalRecords()
 
@@ -202,17 +306,79 @@ class LocalTargetMeasure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:target_grid", args=[self.pk])
+
+    @property
+    def allows_negative(self) -> bool:
+        return self.kind == self.Kind.CHANGE
+
+    @property
+    def prints_change(self) -> bool:
+        return self.kind != self.Kind.CHANGE and self.change_shown != self.ChangeShown.NONE
+
+    @property
+    def change_heading(self) -> str:
+        return self.change_label or "Change over the period"
+
+
+class TargetColumn(models.Model):
+    """A year column of a measure's table, with the heading the plan prints ("2009-11")."""
+
+    measure = models.ForeignKey(
+        LocalTargetMeasure, on_delete=models.CASCADE, related_name="columns"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The financial year it starts: 2010 for 2010/11.",
+        validators=_YEAR_VALIDATORS,
+    )
+    label = models.CharField(
+        max_length=50, blank=True, help_text="As printed, e.g. “2009-11”. Empty: “2010/11”."
+    )
+    is_baseline = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "year"],
+                name="target_column_year_unique_in_measure",
+                violation_error_message="This table already has a column for that year.",
+            ),
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(is_baseline=True),
+                name="target_column_one_baseline",
+                violation_error_message="Only one column of a table can be the baseline.",
+            ),
+            models.CheckConstraint(
+                condition=_year_in_range("year"),
+                name="target_column_year_plausible",
+                violation_error_message=f"Give a year from {EARLIEST_YEAR} to {LATEST_YEAR}.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.heading}"
+
+    @property
+    def heading(self) -> str:
+        return self.label or f"{self.year}/{str(self.year + 1)[-2:]}"
+
 
 class LocalTarget(models.Model):
-    """One row of a targets table: a measure for one district, or for the whole area."""
+    """One row of a targets table: a measure for one area, or the total (no area)."""
 
     measure = models.ForeignKey(LocalTargetMeasure, on_delete=models.CASCADE, related_name="rows")
-    district = models.ForeignKey(
-        District,
+    area = models.ForeignKey(
+        TargetArea,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="Empty for the total over the partnership's whole area.",
+        related_name="rows",
+        help_text="Empty for the total row, which the measure labels.",
     )
     order = models.PositiveSmallIntegerField()
 
@@ -227,13 +393,13 @@ class LocalTarget(models.Model):
                 violation_error_message="Another row of this measure already has that place.",
             ),
             models.UniqueConstraint(
-                fields=["measure", "district"],
-                name="local_target_district_once_per_measure",
-                violation_error_message="This measure already has a row for that district.",
+                fields=["measure", "area"],
+                name="local_target_area_once_per_measure",
+                violation_error_message="This measure already has a row for that area.",
             ),
             models.UniqueConstraint(
                 fields=["measure"],
-                condition=Q(district__isnull=True),
+                condition=Q(area__isnull=True),
                 name="local_target_one_total_per_measure",
                 violation_error_message="This measure already has a total row.",
             ),
@@ -244,7 +410,7 @@ class LocalTarget(models.Model):
 
     @property
     def area_name(self) -> str:
-        return self.district.name if self.district_id else "Total"
+        return self.area.name if self.area_id else (self.measure.total_label or "Total")
 
 
 class LocalTargetValue(models.Model):
@@ -255,6 +421,10 @@ class LocalTargetValue(models.Model):
     )
     value = models.DecimalField(max_digits=12, decimal_places=2)
     is_baseline = models.BooleanField(default=False)
+    may_be_negative = models.BooleanField(
+        default=False,
+        help_text="Set from the measure: only percentage-change targets may be negative.",
+    )
 
     history = HistoricalRecords()
 
@@ -273,7 +443,7 @@ class LocalTargetValue(models.Model):
                 violation_error_message="Only one year of a row can be the baseline.",
             ),
             models.CheckConstraint(
-                condition=Q(value__gte=Decimal("0")),
+                condition=Q(value__gte=Decimal("0")) | Q(may_be_negative=True),
                 name="local_target_value_not_negative",
                 violation_error_message="A count or rate cannot be negative.",
             ),

@@ -19,7 +19,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, ForeignKey, Model, OuterRef, Q, QuerySet, Subquery, Value
 from simple_history.models import HistoricalRecords
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import (
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+    TargetColumn,
+)
 from plans.models import (
     BudgetLine,
     District,
@@ -128,7 +134,7 @@ def _lead_name(record: ActionLeadPartner) -> str:
 def _target_name(target: LocalTarget | None) -> str:
     if target is None:
         return "(a row since deleted)"
-    area = _called(target.district) if target.district_id else "Total"
+    area = _called(target.area) if target.area_id else "Total"
     return f"{_called(target.measure)}: {area}"
 
 
@@ -139,6 +145,7 @@ def _scoped(field_name: str) -> Callable[[int], Q]:
 KINDS = [
     Kind("partnership", "Partnership", Partnership, _scoped("id"), lambda r: r.name),
     Kind("district", "District", District, _scoped("partnership_id"), lambda r: r.name),
+    Kind("target_area", "Target area", TargetArea, _scoped("partnership_id"), lambda r: r.name),
     Kind(
         "organisation",
         "Organisation",
@@ -226,12 +233,20 @@ KINDS = [
         lambda r: r.name,
     ),
     Kind(
+        "target_column",
+        "Target year column",
+        TargetColumn,
+        lambda pk: _in("measure_id", _measures(pk)),
+        lambda r: f"{_called(r.measure)}: {r.year}",
+        ("measure",),
+    ),
+    Kind(
         "target",
         "Target row",
         LocalTarget,
         lambda pk: _in("measure_id", _measures(pk)),
         _target_name,
-        ("measure", "district"),
+        ("measure", "area"),
     ),
     Kind(
         "target_value",
@@ -239,13 +254,13 @@ KINDS = [
         LocalTargetValue,
         lambda pk: _in("target_id", _targets(pk)),
         lambda r: f"{_target_name(r.target)}, {r.year}",
-        ("target__measure", "target__district"),
+        ("target__measure", "target__area"),
     ),
 ]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
 # The related objects whose names need more than their own row.
-_RELATED_SELECT = {LocalTarget: ("measure", "district")}
+_RELATED_SELECT = {LocalTarget: ("measure", "area")}
 
 
 @dataclass

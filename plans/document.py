@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
-from indicators.targets import TargetRow, measure_years, target_rows
-from plans.document_format import financial_year_label, links, money, number, percentage
+from indicators.targets import MeasureEntry, measure_entry
+from plans.document_format import financial_year_label, links, money
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
 from plans.models import GlossaryTerm, Group, Plan, Section, Subsection
@@ -116,28 +116,6 @@ class PriorityEntry:
 
 
 @dataclass
-class TargetCellLabel:
-    value: str
-    change: str
-    is_baseline: bool
-
-
-@dataclass
-class TargetRowLabels:
-    area_name: str
-    cells: list[TargetCellLabel | None]
-    change_over_period: str
-
-
-@dataclass
-class MeasureEntry:
-    measure: LocalTargetMeasure
-    anchor: str
-    years: list[str]
-    rows: list[TargetRowLabels]
-
-
-@dataclass
 class AppendixIndicator:
     indicator: Indicator
     anchor: str
@@ -216,31 +194,6 @@ class PlanDocument:
         return sum(len(entry.actions) for entry in self.priorities)
 
 
-def target_table_rows(rows: list[TargetRow], years: list[int]) -> list[TargetRowLabels]:
-    """Rows lined up under the table's year columns; a year a row lacks is an empty cell."""
-    lined_up = []
-    for row in rows:
-        by_year = {cell.year: cell for cell in row.cells}
-        cells = [
-            TargetCellLabel(
-                value=number(by_year[year].value),
-                change=percentage(by_year[year].change_from_previous),
-                is_baseline=by_year[year].is_baseline,
-            )
-            if year in by_year
-            else None
-            for year in years
-        ]
-        lined_up.append(
-            TargetRowLabels(
-                area_name=row.area_name,
-                cells=cells,
-                change_over_period=percentage(row.change_over_period),
-            )
-        )
-    return lined_up
-
-
 def plan_document(plan: Plan) -> PlanDocument:
     """Build the document of a plan fetched with select_related("partnership")."""
     prefetch_related_objects(
@@ -264,12 +217,11 @@ def plan_document(plan: Plan) -> PlanDocument:
         Prefetch(
             "target_measures",
             queryset=LocalTargetMeasure.objects.select_related("indicator").prefetch_related(
+                "columns",
                 Prefetch(
                     "rows",
-                    queryset=LocalTarget.objects.select_related("district").prefetch_related(
-                        "values"
-                    ),
-                )
+                    queryset=LocalTarget.objects.select_related("area").prefetch_related("values"),
+                ),
             ),
         ),
     )
@@ -341,15 +293,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     for measure in plan.target_measures.all():
         if measure.indicator_id:
             link(measure.indicator)
-        years = measure_years(measure)
-        measures.append(
-            MeasureEntry(
-                measure=measure,
-                anchor=f"measure-{measure.pk}",
-                years=[financial_year_label(year) for year in years],
-                rows=target_table_rows(target_rows(measure), years),
-            )
-        )
+        measures.append(measure_entry(measure))
 
     budget_years: dict[int, list] = {}
     for line in plan.budget_lines.all():

@@ -37,7 +37,8 @@ def document_text(document: PlanDocument) -> str:
             parts += [aim.title, aim.baseline_data]
         for action in entry.actions:
             parts += [action.action.text, action.action.baseline_data, action.lead_partners]
-    parts += [measure.measure.name for measure in document.measures]
+    for entry in document.measures:
+        parts += [entry.measure.name, entry.measure.intro, entry.measure.footnote]
     parts += [strategy.title for strategy in document.related_strategies]
     parts += [strategy.owner for strategy in document.related_strategies]
     for year in document.budget_years:

@@ -266,7 +266,7 @@ def district_remove(*, district: District, user: User) -> None:
     """Delete the area; refused while a local target is set for it."""
     _lock_partnership(district.partnership_id)
     district = _lock_district(district.pk)
-    if LocalTarget.objects.filter(district=district).exists():
+    if LocalTarget.objects.filter(area__district=district).exists():
         raise PartnershipChangeRefused(
             f"{district.name} has local targets in this partnership’s plans. Remove those "
             "targets first, then the area."

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetColumn
 from plans.models import (
     BudgetLine,
     Plan,
@@ -97,6 +97,7 @@ def plan_delete(*, plan: Plan, user: AbstractBaseUser | None) -> None:
             Priority.objects.filter(plan=plan),
             LocalTargetValue.objects.filter(target__measure__plan=plan),
             LocalTarget.objects.filter(measure__plan=plan),
+            TargetColumn.objects.filter(measure__plan=plan),
             LocalTargetMeasure.objects.filter(plan=plan),
             Subsection.objects.filter(section__plan=plan),
             Section.objects.filter(plan=plan),

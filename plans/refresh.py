@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetColumn
 from plans.models import Plan, RelatedStrategy, Section, Subsection
 from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
@@ -236,20 +236,39 @@ def _copy_target_measures(old: Plan, new: Plan, user, reason: str) -> None:
                 indicator_id=measure.indicator_id,
                 unit=measure.unit,
                 lower_is_better=measure.lower_is_better,
+                kind=measure.kind,
+                change_shown=measure.change_shown,
+                precision=measure.precision,
+                total_label=measure.total_label,
+                change_label=measure.change_label,
+                intro=measure.intro,
+                footnote=measure.footnote,
             )
             for measure in measures
         ],
     )
     measure_map = {m.pk: c for m, c in zip(measures, measure_copies, strict=True)}
+    _create_with_history(
+        TargetColumn,
+        user,
+        reason,
+        [
+            TargetColumn(
+                measure=measure_map[column.measure_id],
+                year=column.year,
+                label=column.label,
+                is_baseline=column.is_baseline,
+            )
+            for column in TargetColumn.objects.filter(measure__plan=old).order_by("measure", "year")
+        ],
+    )
     rows = list(LocalTarget.objects.filter(measure__plan=old).order_by("measure", "order"))
     row_copies = _create_with_history(
         LocalTarget,
         user,
         reason,
         [
-            LocalTarget(
-                measure=measure_map[row.measure_id], district_id=row.district_id, order=row.order
-            )
+            LocalTarget(measure=measure_map[row.measure_id], area_id=row.area_id, order=row.order)
             for row in rows
         ],
     )
@@ -264,6 +283,7 @@ def _copy_target_measures(old: Plan, new: Plan, user, reason: str) -> None:
                 year=value.year,
                 value=value.value,
                 is_baseline=value.is_baseline,
+                may_be_negative=value.may_be_negative,
             )
             for value in LocalTargetValue.objects.filter(target__measure__plan=old).order_by(
                 "target", "year"

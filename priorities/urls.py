@@ -1,5 +1,6 @@
 from django.urls import path
 
+from indicators import target_views
 from plans import plan_detail_views, plan_list_views, section_views, subsection_views
 from priorities import priority_views, views
 
@@ -85,4 +86,14 @@ urlpatterns += [
     path("aim/<int:pk>/move/", priority_views.aim_move, name="aim_move"),
     path("aim/<int:pk>/remove/", priority_views.aim_remove, name="aim_remove"),
     path("<int:pk>/restore/", priority_views.action_restore, name="action_restore"),
+]
+
+# A draft plan's local targets: its tables and each table's grid of figures
+urlpatterns += [
+    path("plan/<int:pk>/targets/", target_views.target_list, name="targets"),
+    path("plan/<int:pk>/targets/add/", target_views.measure_add, name="target_measure_add"),
+    path("targets/<int:pk>/edit/", target_views.measure_edit, name="target_measure_edit"),
+    path("targets/<int:pk>/move/", target_views.measure_move, name="target_measure_move"),
+    path("targets/<int:pk>/remove/", target_views.measure_remove, name="target_measure_remove"),
+    path("targets/<int:pk>/figures/", target_views.target_grid, name="target_grid"),
 ]

@@ -11,6 +11,7 @@ from indicators.models import (
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
+    TargetArea,
 )
 from plans.models import (
     BudgetLine,
@@ -121,7 +122,9 @@ def full_plan(plan: Plan, national_indicators: IndicatorSet) -> Plan:
         plan=plan, order=1, name="Criminal damage", indicator=None
     )
     for order, area in enumerate([district, None], start=1):
-        target = LocalTarget.objects.create(measure=measure, district=area, order=order)
+        target = LocalTarget.objects.create(
+            measure=measure, area=TargetArea.objects.for_district(area), order=order
+        )
         for year, value in [(2009, "1000"), (2010, "950"), (2011, "900")]:
             LocalTargetValue.objects.create(
                 target=target, year=year, value=Decimal(value), is_baseline=year == 2009

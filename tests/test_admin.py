@@ -29,6 +29,8 @@ from indicators.models import (
     LocalTarget,
     LocalTargetMeasure,
     LocalTargetValue,
+    TargetArea,
+    TargetColumn,
 )
 from plans.models import (
     BudgetLine,
@@ -95,7 +97,9 @@ def district(partnership) -> District:
 @pytest.fixture
 def target_row(plan, district) -> LocalTarget:
     measure = LocalTargetMeasure.objects.create(plan=plan, order=1, name="Robbery")
-    return LocalTarget.objects.create(measure=measure, district=district, order=1)
+    return LocalTarget.objects.create(
+        measure=measure, area=TargetArea.objects.for_district(district), order=1
+    )
 
 
 @pytest.fixture
@@ -125,6 +129,7 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     LocalTargetValue.objects.create(
         target=target_row, year=2008, value=Decimal("40"), is_baseline=True
     )
+    TargetColumn.objects.create(measure=target_row.measure, year=2008, is_baseline=True)
     AuthGroup.objects.create(name="Support officers")
     PublishedCopy.objects.create(
         plan=plan,
@@ -490,15 +495,16 @@ def test_partnership_page_runs_as_many_queries_for_many_partners_as_for_one(supp
     assert _queries_to_open(support, url) <= one
 
 
-def test_measure_page_offers_the_districts_of_its_plans_partnership(
+def test_measure_page_offers_the_target_areas_of_its_plans_partnership(
     support, target_row, other_partnership
 ):
-    District.objects.create(partnership=other_partnership, name="Allerdale", order=1)
+    allerdale = District.objects.create(partnership=other_partnership, name="Allerdale", order=1)
+    TargetArea.objects.for_district(allerdale)
 
     response = support.get(_url(LocalTargetMeasure, "change", target_row.measure_id))
 
     [rows] = [inline.formset for inline in response.context["inline_admin_formsets"]]
-    offered = rows.forms[0].fields["district"].choices
+    offered = rows.forms[0].fields["area"].choices
     assert [label for value, label in offered] == ["Total", "Carlisle"]
 
 

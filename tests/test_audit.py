@@ -12,7 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import (
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+    TargetColumn,
+)
 from plans.audit import PER_PAGE
 from plans.models import (
     BudgetLine,
@@ -223,8 +229,11 @@ def test_recording_progress_records_who_recorded_it(client, editor, action):
 def one_of_each_kind(plan, partnership, police):
     district = District.objects.create(partnership=partnership, name="Carlisle", order=1)
     measure = LocalTargetMeasure.objects.create(plan=plan, order=1, name="Robbery")
-    row = LocalTarget.objects.create(measure=measure, district=district, order=1)
+    row = LocalTarget.objects.create(
+        measure=measure, area=TargetArea.objects.for_district(district), order=1
+    )
     LocalTargetValue.objects.create(target=row, year=2010, value=Decimal("40"))
+    TargetColumn.objects.create(measure=measure, year=2010)
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )
@@ -252,6 +261,8 @@ def one_of_each_kind(plan, partnership, police):
         ("glossary", "ASB"),
         ("measure", "Robbery"),
         ("target", "Robbery: Carlisle"),
+        ("target_area", "Carlisle"),
+        ("target_column", "Robbery: 2010"),
         ("target_value", "Robbery: Carlisle, 2010"),
         ("plan", "Partnership Plan"),
     ],

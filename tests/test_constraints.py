@@ -221,12 +221,14 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     hidden = importlib.import_module("plans.migrations.0011_hidden_comment_triggers")
     subsections = importlib.import_module("plans.migrations.0013_subsections")
     # priorities 0002's review-date triggers were dropped by priorities 0007 (dates as written).
+    targets = importlib.import_module("indicators.migrations.0005_target_areas_and_measure_formats")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = [
                 *content_version.sqlite_forward(),
                 *hidden._sqlite_forward(),
                 *subsections._sqlite_forward(),
+                *targets.sqlite_forward(),
             ]
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
@@ -234,6 +236,7 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *content_version.postgresql_forward(),
                 *hidden._postgresql_forward(),
                 *subsections._postgresql_forward(),
+                *targets._postgresql_forward(),
             ]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         expected = _trigger_names("\n".join(sql))

@@ -16,7 +16,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Indicator, IndicatorSet, LocalTarget, LocalTargetValue
+from indicators.models import (
+    Indicator,
+    IndicatorSet,
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+    TargetColumn,
+)
 from plans import publishing, views
 from plans.models import (
     BudgetLine,
@@ -74,6 +82,13 @@ EDITS: dict[str, Callable[[Plan], object]] = {
         target__measure__plan=plan
     ).update(value=Decimal("1")),
     "target row removed": lambda plan: LocalTarget.objects.filter(measure__plan=plan).delete(),
+    "target area renamed": lambda plan: TargetArea.objects.update(name="Renamed area"),
+    "target column added": lambda plan: TargetColumn.objects.create(
+        measure=LocalTargetMeasure.objects.filter(plan=plan).first(), year=2012, label="2012-14"
+    ),
+    "target footnote changed": lambda plan: LocalTargetMeasure.objects.filter(plan=plan).update(
+        footnote="Source: iQuanta."
+    ),
     "organisation renamed": lambda plan: Organisation.objects.update(short_name="Renamed"),
     "district renamed": lambda plan: District.objects.update(name="Renamed district"),
     "indicator retitled": lambda plan: Indicator.objects.update(title="Renamed indicator"),

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from indicators.models import LocalTarget, LocalTargetMeasure
+from indicators.models import LocalTarget, LocalTargetMeasure, TargetArea
 from plans import partnership_organisations as services
 from plans.models import District, Group, Organisation, PartnershipOrganisation
 
@@ -727,7 +727,9 @@ def test_an_area_with_local_targets_is_not_removed(
     client, administrator, partnership, plan, districts
 ):
     measure = LocalTargetMeasure.objects.create(plan=plan, name="Robbery", order=1)
-    LocalTarget.objects.create(measure=measure, district=districts[1], order=1)
+    LocalTarget.objects.create(
+        measure=measure, area=TargetArea.objects.for_district(districts[1]), order=1
+    )
     client.force_login(administrator)
 
     response = client.post(_url("district_remove", partnership, districts[1].pk))

@@ -8,7 +8,13 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.models import IndicatorSet, LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import (
+    IndicatorSet,
+    LocalTarget,
+    LocalTargetMeasure,
+    LocalTargetValue,
+    TargetArea,
+)
 from plans import refresh
 from plans.models import BudgetLine, District, Group, Organisation, Plan, RelatedStrategy, Section
 from plans.refresh import RefreshRefused, carried_progress, plan_start_next_year
@@ -330,7 +336,9 @@ def test_local_targets_are_copied_with_their_rows_and_values(
         unit="incidents",
     )
     for order, district in [(1, carlisle), (2, None)]:
-        row = LocalTarget.objects.create(measure=measure, district=district, order=order)
+        row = LocalTarget.objects.create(
+            measure=measure, area=TargetArea.objects.for_district(district), order=order
+        )
         LocalTargetValue.objects.create(target=row, year=2009, value=100 * order, is_baseline=True)
         LocalTargetValue.objects.create(target=row, year=2010, value=90 * order)
 
@@ -344,7 +352,8 @@ def test_local_targets_are_copied_with_their_rows_and_values(
         True,
     )
     values = LocalTargetValue.objects.filter(target__measure=copy).order_by("target__order", "year")
-    assert [(v.target.district_id, v.year, v.value, v.is_baseline) for v in values] == [
+    copied = [(v.target.area, v.year, v.value, v.is_baseline) for v in values]
+    assert [(a.district_id if a else None, *rest) for a, *rest in copied] == [
         (carlisle.pk, 2009, Decimal("100"), True),
         (carlisle.pk, 2010, Decimal("90"), False),
         (None, 2009, Decimal("200"), True),

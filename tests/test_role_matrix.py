@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from indicators.models import LocalTargetMeasure, TargetColumn
 from plans.models import (
     BudgetLine,
     District,
@@ -215,6 +216,29 @@ def _term_form(world: World) -> dict:
 
 def _budget_form(world: World) -> dict:
     return {"project": "Street pastors", "funding_stream": "", "amount": "£1,250", "year": "2010"}
+
+
+# A draft plan's targets tables (made when a URL first needs them)
+def _measure(world: World) -> int:
+    measure, created = LocalTargetMeasure.objects.get_or_create(
+        plan=world.plan, order=1, defaults={"name": "Robbery"}
+    )
+    if created:
+        LocalTargetMeasure.objects.create(plan=world.plan, order=2, name="Burglary")
+        TargetColumn.objects.create(measure=measure, year=2010)
+    return measure.pk
+
+
+def _measure_form(world: World) -> dict:
+    return {
+        "name": "Robbery",
+        "kind": "count",
+        "change_shown": "year_on_year",
+        "precision": "1",
+        "total_label": "Total",
+        "areas": "Carlisle",
+        "columns": "2010\n2011",
+    }
 
 
 def _partnership(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -798,6 +822,65 @@ CASES = [
         only(),
         plan_status=Status.IN_REVIEW,
     ),
+    # Partnership administrators keep a draft plan's targets tables and their figures
+    Case("targets", "get", _plan_pk("priorities:targets"), ADMINISTRATORS),
+    Case(
+        "add a targets table",
+        "post",
+        _plan_pk("priorities:target_measure_add"),
+        ADMINISTRATORS,
+        data=_measure_form,
+    ),
+    Case(
+        "edit a targets table",
+        "post",
+        _list_row("priorities:target_measure_edit", _measure),
+        ADMINISTRATORS,
+        data=_measure_form,
+    ),
+    Case(
+        "move a targets table",
+        "post",
+        _list_row("priorities:target_measure_move", _measure),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "remove a targets table confirmation",
+        "get",
+        _list_row("priorities:target_measure_remove", _measure),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a targets table",
+        "post",
+        _list_row("priorities:target_measure_remove", _measure),
+        ADMINISTRATORS,
+    ),
+    Case("a table's figures", "get", _list_row("priorities:target_grid", _measure), ADMINISTRATORS),
+    Case(
+        "save a table's figures",
+        "post",
+        _list_row("priorities:target_grid", _measure),
+        ADMINISTRATORS,
+        data=lambda w: {"paste": ""},
+    ),
+    Case(
+        "save a table's figures in a plan in review",
+        "post",
+        _list_row("priorities:target_grid", _measure),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=lambda w: {"paste": ""},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "edit a targets table of a published plan",
+        "post",
+        _list_row("priorities:target_measure_edit", _measure),
+        {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT},
+        data=_measure_form,
+        plan_status=Status.PUBLISHED,
+    ),
     Case("budget", "get", _plan_pk("priorities:budget"), ADMINISTRATORS),
     Case(
         "add a budget line",
@@ -1300,6 +1383,12 @@ MATRIX_ROUTES = {
     "priorities:budget_line_edit",
     "priorities:budget_line_move",
     "priorities:budget_line_remove",
+    "priorities:targets",
+    "priorities:target_measure_add",
+    "priorities:target_measure_edit",
+    "priorities:target_measure_move",
+    "priorities:target_measure_remove",
+    "priorities:target_grid",
 }
 
 

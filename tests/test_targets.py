@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue
+from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetArea
 from indicators.targets import measure_years, percentage_change, target_rows
 from plans.models import District
 
@@ -24,7 +24,9 @@ def robbery(plan) -> LocalTargetMeasure:
     measure = LocalTargetMeasure.objects.create(plan=plan, order=1, name="Robbery")
     carlisle = District.objects.create(partnership=plan.partnership, name="Carlisle", order=1)
     rows = {
-        LocalTarget.objects.create(measure=measure, district=carlisle, order=1): [80, 76, 72],
+        LocalTarget.objects.create(
+            measure=measure, area=TargetArea.objects.for_district(carlisle), order=1
+        ): [80, 76, 72],
         LocalTarget.objects.create(measure=measure, order=2): [100, 95, 90],
     }
     for row, values in rows.items():
@@ -58,7 +60,7 @@ def test_the_table_columns_are_the_years_in_order(robbery):
 
 
 def test_a_corrected_value_changes_the_derived_percentage_at_once(robbery):
-    LocalTargetValue.objects.filter(target__district__isnull=True, year=2009).update(value=85)
+    LocalTargetValue.objects.filter(target__area__isnull=True, year=2009).update(value=85)
 
     total = target_rows(LocalTargetMeasure.objects.get(pk=robbery.pk))[1]
 
