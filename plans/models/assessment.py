@@ -54,12 +54,12 @@ class ScanningMatrix(models.Model):
     def __str__(self) -> str:
         return self.shown_title
 
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#scanning-matrix"
+
     @property
     def shown_title(self) -> str:
         return self.title or self.DEFAULT_TITLE
-
-    def get_absolute_url(self) -> str:
-        return f"{self.plan.get_absolute_url()}#scanning-matrix"
 
 
 class ScanningCriterion(models.Model):
