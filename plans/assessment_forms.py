@@ -154,6 +154,7 @@ class GridForm(RefuseControlCharacters, forms.Form):
             )
         for field in self.fields.values():
             guard_text_field(field)
+        self.helper = _helper()
 
     def grid_rows(self) -> list[GridFormRow]:
         return [

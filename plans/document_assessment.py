@@ -125,8 +125,7 @@ def _parts(
     count = len(chunks) + 1
     parts = [
         _part(
-            f"{title} ({number} of {count}: criteria "
-            f"{', '.join(criteria[index].name for index in chunk)})",
+            f"{title} (part {number} of {count})",
             criteria,
             chunk,
             rows,
@@ -136,7 +135,7 @@ def _parts(
     ]
     parts.append(
         _part(
-            f"{title} ({count} of {count}: comments and decisions)",
+            f"{title} (part {count} of {count}: comments and decisions)",
             criteria,
             [],
             rows,
