@@ -60,6 +60,7 @@ from priorities.models import (
     ReviewReminder,
 )
 from tests.plan_builders import full_plan
+from tests.test_scanning_matrix import build_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,7 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
     Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
+    build_matrix(plan, criteria=["Harm"], rows=[("Drugs", None, ["H"], "Rising", "included")])
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )
