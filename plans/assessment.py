@@ -15,6 +15,7 @@ from django.db import transaction
 from plans.models import Plan, ScanningCategory, ScanningCriterion, ScanningMark, ScanningMatrix
 from plans.ordering import Direction, next_order, swap_with_neighbour
 from plans.permissions import ChangeRefused, plan_change_refusal
+from priorities.models import Priority
 
 CRITERION_GONE = "This criterion has been removed meanwhile."
 CATEGORY_GONE = "This category has been removed meanwhile."
@@ -139,9 +140,24 @@ def criterion_remove(*, criterion: ScanningCriterion, user: User) -> None:
     criterion.delete()
 
 
+def _trace(category: ScanningCategory, priorities: list[Priority] | None) -> None:
+    """Name the priorities chosen from the row: only the plan's own, checked under the lock."""
+    if priorities is None:
+        return
+    plan_id = category.matrix.plan_id
+    category.priorities.set(
+        Priority.objects.filter(plan_id=plan_id, pk__in=[p.pk for p in priorities])
+    )
+
+
 @transaction.atomic
 def category_create(
-    *, plan: Plan, user: User, name: str, parent: ScanningCategory | None
+    *,
+    plan: Plan,
+    user: User,
+    name: str,
+    parent: ScanningCategory | None,
+    priorities: list[Priority] | None = None,
 ) -> ScanningCategory:
     """Add a row: at the end, or as the last sub-category of `parent`."""
     plan = _lock_draft_plan(plan.pk)
@@ -154,12 +170,18 @@ def category_create(
     )
     category._history_user = user
     category.save()
+    _trace(category, priorities)
     return category
 
 
 @transaction.atomic
 def category_update(
-    *, category: ScanningCategory, user: User, name: str, parent: ScanningCategory | None
+    *,
+    category: ScanningCategory,
+    user: User,
+    name: str,
+    parent: ScanningCategory | None,
+    priorities: list[Priority] | None = None,
 ) -> ScanningCategory:
     _lock_draft_plan(category.matrix.plan_id)
     category = _lock_category(category.pk)
@@ -174,6 +196,7 @@ def category_update(
     category.parent = parent
     category._history_user = user
     category.save(update_fields=["name", "parent", "order"])
+    _trace(category, priorities)
     return category
 
 

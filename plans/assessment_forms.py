@@ -13,6 +13,7 @@ from plans.assessment import GridRow
 from plans.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long
 from plans.models import ScanningCategory, ScanningCriterion, ScanningMatrix
 from plans.models.assessment import CATEGORY_NAME_MAX, CRITERION_NAME_MAX, MARK_MAX
+from priorities.models import Priority
 
 
 def _helper() -> FormHelper:
@@ -77,8 +78,21 @@ class CategoryForm(RefuseControlCharacters, forms.Form):
         error_messages={"invalid_choice": "Choose one of the matrix's categories"},
     )
 
-    def __init__(self, *args, matrix: ScanningMatrix | None, category=None, **kwargs) -> None:
+    priorities = forms.ModelMultipleChoiceField(
+        label="Priorities chosen from this category (optional)",
+        help_text="The plan's priorities this row of the matrix led to: the plan prints them "
+        "under the row.",
+        queryset=Priority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose among the plan's priorities"},
+    )
+
+    def __init__(self, *args, plan, matrix: ScanningMatrix | None, category=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["priorities"].queryset = plan.priorities.order_by("order")
+        if not plan.priorities.exists():
+            del self.fields["priorities"]
         parents = ScanningCategory.objects.none()
         if matrix is not None:
             parents = matrix.categories.top().order_by("order")

@@ -201,7 +201,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def category_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan, left_draft = get_plan_for_form(request, pk)
-    form = CategoryForm(request.POST or None, matrix=_matrix(plan))
+    form = CategoryForm(request.POST or None, plan=plan, matrix=_matrix(plan))
     context = _context(
         plan,
         left_draft,
@@ -225,9 +225,14 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan, left_draft = get_plan_for_form(request, category.matrix.plan_id)
     form = CategoryForm(
         request.POST or None,
+        plan=plan,
         matrix=category.matrix,
         category=category,
-        initial={"name": category.name, "parent": category.parent_id},
+        initial={
+            "name": category.name,
+            "parent": category.parent_id,
+            "priorities": list(category.priorities.values_list("pk", flat=True)),
+        },
     )
     context = _context(
         plan,

@@ -22,6 +22,7 @@ from plans.models import (
     ScanningMatrix,
 )
 from plans.pdf import plan_pdf
+from priorities.models import Priority
 from tests.pdf_geometry import MM, pages
 
 pytestmark = pytest.mark.django_db
@@ -530,3 +531,41 @@ def test_plan_page_shows_the_matrix_as_a_table_with_the_priorities_traced(
     assert "Priorities chosen from “Anti-social behaviour”" in page
     assert f'href="#priority-{priority.pk}"' in page
     assert page.index("scanning-matrix-heading") < page.index(f'id="priority-{priority.pk}"')
+
+
+def test_administrator_traces_a_priority_to_the_category_it_came_from(
+    client, administrator, matrix, priority
+):
+    client.force_login(administrator)
+    asb = _category("Anti-social behaviour")
+
+    response = client.post(
+        reverse("plans:scanning_category_edit", args=[asb.pk]),
+        {"name": asb.name, "parent": "", "priorities": [priority.pk]},
+    )
+
+    assert response.status_code == 302
+    assert list(priority.assessment_categories.all()) == [asb]
+    row = next(row for row in _document(matrix.plan).scanning_matrix.rows if row.category == asb)
+    assert [link.title for link in row.priorities] == [priority.title]
+    edit_page = client.get(reverse("plans:scanning_category_edit", args=[asb.pk]))
+    assert "checked" in edit_page.content.decode()
+
+
+def test_a_priority_of_another_plan_cannot_be_traced(
+    client, administrator, matrix, priority, other_partnership
+):
+    other_plan = Plan.objects.create(
+        partnership=other_partnership, title="Plan", slug="plan", start_year=2010, end_year=2011
+    )
+    foreign = Priority.objects.create(plan=other_plan, order=1, title="Road safety")
+    client.force_login(administrator)
+    asb = _category("Anti-social behaviour")
+
+    response = client.post(
+        reverse("plans:scanning_category_edit", args=[asb.pk]),
+        {"name": asb.name, "priorities": [foreign.pk]},
+    )
+
+    assert "Choose among the plan&#x27;s priorities" in response.content.decode()
+    assert not foreign.assessment_categories.exists()
