@@ -22,6 +22,7 @@ from plans.models import (
     ScanningMatrix,
 )
 from plans.pdf import plan_pdf
+from plans.plan_deletion import plan_delete
 from priorities.models import Priority
 from tests.pdf_geometry import MM, pages
 
@@ -569,3 +570,14 @@ def test_a_priority_of_another_plan_cannot_be_traced(
 
     assert "Choose among the plan&#x27;s priorities" in response.content.decode()
     assert not foreign.assessment_categories.exists()
+
+
+def test_deleting_a_draft_plan_deletes_its_matrix_with_history(matrix, priority, superuser):
+    priority.assessment_categories.add(_category("Anti-social behaviour"))
+
+    plan_delete(plan=matrix.plan, user=superuser)
+
+    assert not ScanningMatrix.objects.exists()
+    assert not ScanningMark.objects.exists()
+    deleted = ScanningCategory.history.filter(history_type="-", name="Burglary dwelling").get()
+    assert deleted.history_user == superuser
