@@ -166,12 +166,15 @@ def _part(
 def scanning_matrix_entry(plan: Plan, priorities: list) -> ScanningMatrixEntry | None:
     """The plan's matrix for its document, or None when it has no rows; `priorities` are the
     document's PriorityEntry items, linked to from the rows they were traced to."""
-    matrix = ScanningMatrix.objects.filter(plan=plan).first()
-    if matrix is None:
-        return None
-    categories = list(matrix.categories.all())
+    # One query when the plan has no matrix: its rows, each with the matrix.
+    categories = list(
+        ScanningCategory.objects.filter(matrix__plan=plan)
+        .select_related("matrix")
+        .order_by("order")
+    )
     if not categories:
         return None
+    matrix = categories[0].matrix
     criteria = list(matrix.criteria.all())
     column = {criterion.pk: index for index, criterion in enumerate(criteria)}
     marks: dict[int, list[str]] = {category.pk: [""] * len(criteria) for category in categories}
