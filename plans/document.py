@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import MeasureEntry, measure_entry
+from plans.document_assessment import ScanningMatrixEntry, scanning_matrix_entry
 from plans.document_format import financial_year_label, links, money
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
@@ -188,6 +189,7 @@ class PlanDocument:
     glossary: list[GlossaryTerm]
     contents: list[ContentsEntry]
     cover: Cover = field(default_factory=Cover)
+    scanning_matrix: ScanningMatrixEntry | None = None
 
     @property
     def action_count(self) -> int:
@@ -333,6 +335,7 @@ def plan_document(plan: Plan) -> PlanDocument:
         glossary=[],
         contents=[],
         cover=plan_cover(plan),
+        scanning_matrix=scanning_matrix_entry(plan, priorities),
     )
     document.glossary = glossary_in_use(glossary_terms, document_text(document))
     document.contents = contents(document)
@@ -413,6 +416,10 @@ def _section_contents(entries: list[SectionEntry]) -> list[ContentsEntry]:
 
 def contents(document: PlanDocument) -> list[ContentsEntry]:
     entries = _section_contents(document.sections_before)
+    if document.scanning_matrix:
+        entries.append(
+            ContentsEntry(document.scanning_matrix.title, document.scanning_matrix.anchor)
+        )
     entries += [
         ContentsEntry(
             f"{e.priority.label}: {e.priority.title}" if e.priority.label else e.priority.title,

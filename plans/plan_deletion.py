@@ -19,6 +19,10 @@ from plans.models import (
     PlanTransition,
     PublishedCopy,
     RelatedStrategy,
+    ScanningCategory,
+    ScanningCriterion,
+    ScanningMark,
+    ScanningMatrix,
     Section,
     Subsection,
 )
@@ -75,8 +79,8 @@ def _delete_each(queryset: QuerySet, user: AbstractBaseUser | None) -> int:
 def plan_delete(*, plan: Plan, user: AbstractBaseUser | None) -> None:
     """Delete a draft plan and all its content: progress, lead partners, actions, aims,
     priorities, local targets, sections and their subsections, related strategies, budget
-    lines and its records. The partnership's own things (glossary, groups, organisations)
-    stay."""
+    lines, the scanning matrix and its records. The partnership's own things (glossary,
+    groups, organisations) stay."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         refusal = plan_deletion_refusal(plan)
@@ -103,6 +107,11 @@ def plan_delete(*, plan: Plan, user: AbstractBaseUser | None) -> None:
             Section.objects.filter(plan=plan),
             RelatedStrategy.objects.filter(plan=plan),
             BudgetLine.objects.filter(plan=plan),
+            ScanningMark.objects.filter(category__matrix__plan=plan),
+            ScanningCategory.objects.filter(matrix__plan=plan, parent__isnull=False),
+            ScanningCategory.objects.filter(matrix__plan=plan),
+            ScanningCriterion.objects.filter(matrix__plan=plan),
+            ScanningMatrix.objects.filter(plan=plan),
         ):
             _delete_each(queryset, user)
         # The content version row goes with the plan, by the database's cascade.

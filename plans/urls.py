@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from plans import (
+    assessment_views,
     audit_views,
     invitation_views,
     organisation_views,
@@ -98,6 +99,53 @@ urlpatterns = [
         f"{_PARTNERSHIP}logo/<sha256:sha256>/",
         plan_detail_views.partnership_logo,
         name="partnership_logo",
+    ),
+    # A draft plan's scanning matrix, kept by the partnership's administrators
+    path("plan/<int:pk>/scanning/", assessment_views.scanning_matrix, name="scanning"),
+    path(
+        "plan/<int:pk>/scanning/details/",
+        assessment_views.scanning_details,
+        name="scanning_details",
+    ),
+    path(
+        "plan/<int:pk>/scanning/criteria/add/",
+        assessment_views.criterion_add,
+        name="scanning_criterion_add",
+    ),
+    path(
+        "plan/<int:pk>/scanning/categories/add/",
+        assessment_views.category_add,
+        name="scanning_category_add",
+    ),
+    path(
+        "scanning/criteria/<int:pk>/",
+        assessment_views.criterion_edit,
+        name="scanning_criterion_edit",
+    ),
+    path(
+        "scanning/criteria/<int:pk>/move/",
+        assessment_views.criterion_move,
+        name="scanning_criterion_move",
+    ),
+    path(
+        "scanning/criteria/<int:pk>/remove/",
+        assessment_views.criterion_remove,
+        name="scanning_criterion_remove",
+    ),
+    path(
+        "scanning/categories/<int:pk>/",
+        assessment_views.category_edit,
+        name="scanning_category_edit",
+    ),
+    path(
+        "scanning/categories/<int:pk>/move/",
+        assessment_views.category_move,
+        name="scanning_category_move",
+    ),
+    path(
+        "scanning/categories/<int:pk>/remove/",
+        assessment_views.category_remove,
+        name="scanning_category_remove",
     ),
     path("cover/<hexcolour:colour>.css", plan_detail_views.cover_stylesheet, name="cover_css"),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),

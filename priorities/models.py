@@ -49,6 +49,13 @@ class Priority(models.Model):
         default=False,
         help_text="A theme every action plan considers, rather than a priority of its own.",
     )
+    # The rows of the plan's scanning matrix this priority was chosen from.
+    assessment_categories = models.ManyToManyField(
+        "plans.ScanningCategory",
+        blank=True,
+        related_name="priorities",
+        verbose_name="categories of the strategic assessment",
+    )
     measuring_performance = models.TextField(
         "measuring our performance", blank=True, validators=[TextLimit(LONG_TEXT_MAX)]
     )

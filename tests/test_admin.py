@@ -63,6 +63,7 @@ from priorities.models import (
     ReviewReminder,
 )
 from tests.plan_builders import full_plan
+from tests.test_scanning_matrix import build_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,7 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     DemoPlanSource.objects.create(
         plan=plan, file_digest="0" * 64, content_version=1, loaded_at=timezone.now()
     )
+    build_matrix(plan, criteria=["Harm"], rows=[("Drugs", None, ["H"], "Rising", "included")])
     BudgetLine.objects.create(
         plan=plan, order=1, project="Mediation", amount=Decimal("1500"), year=2010
     )

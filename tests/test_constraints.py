@@ -222,6 +222,8 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     subsections = importlib.import_module("plans.migrations.0013_subsections")
     # priorities 0002's review-date triggers were dropped by priorities 0007 (dates as written).
     targets = importlib.import_module("indicators.migrations.0005_target_areas_and_measure_formats")
+    scanning = importlib.import_module("plans.migrations.0015_scanning_matrix")
+    traces = importlib.import_module("priorities.migrations.0008_priority_assessment_categories")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = [
@@ -229,6 +231,8 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *hidden._sqlite_forward(),
                 *subsections._sqlite_forward(),
                 *targets.sqlite_forward(),
+                *scanning._sqlite_forward(),
+                *traces._sqlite_forward(),
             ]
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
@@ -237,6 +241,8 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *hidden._postgresql_forward(),
                 *subsections._postgresql_forward(),
                 *targets._postgresql_forward(),
+                *scanning._postgresql_forward(),
+                *traces._postgresql_forward(),
             ]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         expected = _trigger_names("\n".join(sql))

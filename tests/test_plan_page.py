@@ -182,7 +182,8 @@ def test_queries_do_not_grow_with_the_number_of_actions(
     with CaptureQueriesContext(connection) as thirty:
         assert page(client, plan).status_code == 200
     assert len(three) == len(thirty)
-    assert len(thirty) < 26
+    # 26 with the scanning matrix's one query, which finds none here.
+    assert len(thirty) < 27
 
 
 def test_index_lists_published_plans_by_partnership(client, plan, other_partnership):

@@ -34,6 +34,9 @@ from plans.models import (
     PlanTransition,
     PublishedCopy,
     RelatedStrategy,
+    ScanningCategory,
+    ScanningCriterion,
+    ScanningMatrix,
     Section,
     Subsection,
 )
@@ -196,6 +199,39 @@ def _budget_line(world: World) -> int:
         defaults={"project": "Mediation", "amount": Decimal("250"), "year": 2010},
     )
     return line.pk
+
+
+# A draft plan's scanning matrix (made when a URL first needs it)
+def _scanning_criterion(world: World) -> int:
+    matrix, _ = ScanningMatrix.objects.get_or_create(plan=world.plan)
+    ScanningCriterion.objects.get_or_create(matrix=matrix, order=1, defaults={"name": "Volume"})
+    criterion, _ = ScanningCriterion.objects.get_or_create(
+        matrix=matrix, order=2, defaults={"name": "Harm"}
+    )
+    return criterion.pk
+
+
+def _scanning_category(world: World) -> int:
+    matrix, _ = ScanningMatrix.objects.get_or_create(plan=world.plan)
+    ScanningCategory.objects.get_or_create(matrix=matrix, order=1, defaults={"name": "Drugs"})
+    category, _ = ScanningCategory.objects.get_or_create(
+        matrix=matrix, order=2, defaults={"name": "Acquisitive crime"}
+    )
+    return category.pk
+
+
+def _scanning_grid(world: World) -> dict:
+    category = _scanning_category(world)
+    criterion = _scanning_criterion(world)
+    return {
+        "rows": str(category),
+        f"mark_{category}_{criterion}": "H",
+        f"comment_{category}": "Rising.",
+        f"decision_{category}": "included",
+    }
+
+
+SCANNING_TYPED_KEPT = {**only(), "administrator": TYPED_KEPT, "superuser": TYPED_KEPT}
 
 
 def _list_row(name: str, row: Callable[[World], int]) -> Callable[[World], str]:
@@ -1281,6 +1317,149 @@ CASES = [
         {**everyone(ADMIN_LOGIN), "superuser": OK},
         data=_admin_move,
     ),
+    # Partnership administrators keep a draft plan's scanning matrix
+    Case("scanning matrix grid", "get", _plan_pk("plans:scanning"), ADMINISTRATORS),
+    Case(
+        "save the scanning grid",
+        "post",
+        _plan_pk("plans:scanning"),
+        ADMINISTRATORS,
+        data=_scanning_grid,
+    ),
+    Case(
+        "save the scanning grid of a plan in review",
+        "post",
+        _plan_pk("plans:scanning"),
+        SCANNING_TYPED_KEPT,
+        data=_scanning_grid,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "scanning grid of a published plan",
+        "get",
+        _plan_pk("plans:scanning"),
+        only(),
+        plan_status=Status.PUBLISHED,
+    ),
+    Case("scanning details form", "get", _plan_pk("plans:scanning_details"), ADMINISTRATORS),
+    Case(
+        "save the scanning details",
+        "post",
+        _plan_pk("plans:scanning_details"),
+        ADMINISTRATORS,
+        data=lambda w: {"title": "Scanning", "introduction": "", "key": "H: high"},
+    ),
+    Case("add a criterion form", "get", _plan_pk("plans:scanning_criterion_add"), ADMINISTRATORS),
+    Case(
+        "add a criterion",
+        "post",
+        _plan_pk("plans:scanning_criterion_add"),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Trend"},
+    ),
+    Case(
+        "add a criterion to a plan in review",
+        "post",
+        _plan_pk("plans:scanning_criterion_add"),
+        SCANNING_TYPED_KEPT,
+        data=lambda w: {"name": "Trend"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "rename a criterion form",
+        "get",
+        _list_row("plans:scanning_criterion_edit", _scanning_criterion),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "rename a criterion",
+        "post",
+        _list_row("plans:scanning_criterion_edit", _scanning_criterion),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Severity"},
+    ),
+    Case(
+        "move a criterion",
+        "post",
+        _list_row("plans:scanning_criterion_move", _scanning_criterion),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "move a criterion of a plan in review",
+        "post",
+        _list_row("plans:scanning_criterion_move", _scanning_criterion),
+        only(),
+        data=lambda w: {"direction": "up"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "remove a criterion confirmation",
+        "get",
+        _list_row("plans:scanning_criterion_remove", _scanning_criterion),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a criterion",
+        "post",
+        _list_row("plans:scanning_criterion_remove", _scanning_criterion),
+        ADMINISTRATORS,
+    ),
+    Case("add a category form", "get", _plan_pk("plans:scanning_category_add"), ADMINISTRATORS),
+    Case(
+        "add a category",
+        "post",
+        _plan_pk("plans:scanning_category_add"),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Vehicle crime"},
+    ),
+    Case(
+        "edit a category form",
+        "get",
+        _list_row("plans:scanning_category_edit", _scanning_category),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "edit a category",
+        "post",
+        _list_row("plans:scanning_category_edit", _scanning_category),
+        ADMINISTRATORS,
+        data=lambda w: {"name": "Theft"},
+    ),
+    Case(
+        "edit a category of a published plan",
+        "post",
+        _list_row("plans:scanning_category_edit", _scanning_category),
+        SCANNING_TYPED_KEPT,
+        data=lambda w: {"name": "Theft"},
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "move a category",
+        "post",
+        _list_row("plans:scanning_category_move", _scanning_category),
+        ADMINISTRATORS,
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "remove a category confirmation",
+        "get",
+        _list_row("plans:scanning_category_remove", _scanning_category),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a category",
+        "post",
+        _list_row("plans:scanning_category_remove", _scanning_category),
+        ADMINISTRATORS,
+    ),
+    Case(
+        "remove a category of a plan in review",
+        "post",
+        _list_row("plans:scanning_category_remove", _scanning_category),
+        only(),
+        plan_status=Status.IN_REVIEW,
+    ),
 ]
 
 # Routes the matrix deliberately leaves to their own tests: they need a token or a session
@@ -1293,6 +1472,16 @@ COVERED_ELSEWHERE = {
 }
 MATRIX_ROUTES = {
     "home",
+    "plans:scanning",
+    "plans:scanning_details",
+    "plans:scanning_criterion_add",
+    "plans:scanning_criterion_edit",
+    "plans:scanning_criterion_move",
+    "plans:scanning_criterion_remove",
+    "plans:scanning_category_add",
+    "plans:scanning_category_edit",
+    "plans:scanning_category_move",
+    "plans:scanning_category_remove",
     "changes",
     "login",
     "password_reset",

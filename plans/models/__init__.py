@@ -1,5 +1,11 @@
 """The plans app's models, one module per concern."""
 
+from plans.models.assessment import (
+    ScanningCategory,
+    ScanningCriterion,
+    ScanningMark,
+    ScanningMatrix,
+)
 from plans.models.document import DemoPlanSource, PlanContentVersion
 from plans.models.invitation import Invitation
 from plans.models.partnership import (
@@ -44,6 +50,10 @@ __all__ = [
     "PlanTransition",
     "PublishedCopy",
     "RelatedStrategy",
+    "ScanningCategory",
+    "ScanningCriterion",
+    "ScanningMark",
+    "ScanningMatrix",
     "Section",
     "Subsection",
 ]
