@@ -182,7 +182,7 @@ def test_queries_do_not_grow_with_the_number_of_actions(
     with CaptureQueriesContext(connection) as thirty:
         assert page(client, plan).status_code == 200
     assert len(three) == len(thirty)
-    assert len(thirty) < 26
+    assert len(thirty) < 27  # one of them reads the outline (plans.outline)
 
 
 def test_index_lists_published_plans_by_partnership(client, plan, other_partnership):

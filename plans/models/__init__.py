@@ -2,6 +2,7 @@
 
 from plans.models.document import PlanContentVersion
 from plans.models.invitation import Invitation
+from plans.models.outline import OutlineBlock
 from plans.models.partnership import (
     District,
     Group,
@@ -34,6 +35,7 @@ __all__ = [
     "Invitation",
     "Membership",
     "Organisation",
+    "OutlineBlock",
     "Partnership",
     "PartnershipLogo",
     "PartnershipOrganisation",
