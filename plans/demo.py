@@ -34,6 +34,7 @@ from plans.demo_files import (
     required,
     text,
 )
+from plans.demo_outline import create_outline
 from plans.models import (
     BudgetLine,
     District,
@@ -310,6 +311,7 @@ def create_plan(data: Mapping[str, Any], context: _PlanContext) -> Plan:
         )
     for order, entry in enumerate(listed(data, "priorities", "plan"), start=1):
         create_priority(plan, order, entry, context)
+    create_outline(plan, listed(data, "outline", "plan"))
     return plan
 
 
@@ -321,6 +323,7 @@ def create_priority(
     priority = Priority.objects.create(
         plan=plan,
         order=order,
+        label=text(data, "label"),
         title=required(data, "title", where),
         background=text(data, "background"),
         aim=text(data, "aim"),
