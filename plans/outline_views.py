@@ -77,8 +77,15 @@ def outline_switch(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutlineSwitchForm(request.POST)
     if not form.is_valid():
         return _page(request, plan, error=_first_error(form), status=400)
+    data = form.cleaned_data
     try:
-        block = outline.outline_switch(plan=plan, user=request.user, **form.cleaned_data)
+        block = outline.outline_switch(
+            plan=plan,
+            key=data["block"],
+            user=request.user,
+            is_shown=data["is_shown"],
+            shows_every_term=data["shows_every_term"],
+        )
     except ChangeRefused as refusal:
         return _page(request, plan, error=refusal.reason, status=409)
     state = "prints" if block.is_shown else "no longer prints"
