@@ -22,6 +22,7 @@ from plans.document import plan_document as build_document
 from plans.models import GlossaryTerm, OutlineBlock, Plan, PlanContentVersion, Section
 from plans.outline import arrange
 from plans.pdf import plan_pdf
+from plans.refresh import plan_start_next_year
 from priorities.models import Action, Priority
 from tests.conftest import PASSWORD
 from tests.plan_builders import full_plan
@@ -653,3 +654,19 @@ def test_east_cambridgeshire_labels_its_priorities_and_not_its_themes(reference_
         "Priority 1: To reduce anti-social behaviour, especially that caused by alcohol"
     )
     assert not any(heading.startswith(("Priority 7", "Priority 8")) for heading in headings)
+
+
+def test_next_years_plan_keeps_the_outline(dressed, priority, administrator):
+    foreword = dressed.sections.get(title="Foreword")
+    set_outline(dressed, ["glossary", f"priority-{priority.pk}", f"section-{foreword.pk}"])
+    Plan.objects.filter(pk=dressed.pk).update(status=Plan.Status.PUBLISHED)
+    dressed.refresh_from_db()
+    before = [block.heading for block in plan_document(dressed).blocks]
+
+    following = plan_start_next_year(plan=dressed, user=administrator)
+
+    # Each year's budget is agreed afresh (plans.refresh), so next year's has none yet.
+    assert [block.heading for block in plan_document(following).blocks] == [
+        heading for heading in before if heading != "Budget"
+    ]
+    assert OutlineBlock.objects.filter(plan=following).count() == 3
