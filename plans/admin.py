@@ -34,6 +34,7 @@ from plans.models import (
     GlossaryTerm,
     Group,
     Invitation,
+    OutlineBlock,
     PartnershipLogo,
     Plan,
     PlanContentVersion,
@@ -293,6 +294,19 @@ class SubsectionAdmin(DraftPlanContentOnly, HistoryAdmin):
     search_fields = ["title", "body", "section__title"]
     autocomplete_fields = ["section"]
     fields = ["section", "order", "title", "body"]
+
+
+@admin.register(OutlineBlock)
+class OutlineBlockAdmin(DraftPlanContentOnly, HistoryAdmin):
+    """A plan's outline (plans.outline): parts with no block still print where they did
+    before outlines existed."""
+
+    list_display = ["__str__", "plan", "order", "kind", "is_shown"]
+    list_filter = ["plan__partnership", "plan", "kind"]
+    list_select_related = ["plan", "section", "priority"]
+    autocomplete_fields = ["plan"]
+    raw_id_fields = ["section", "priority"]
+    fields = ["plan", ("order", "kind"), "section", "priority", "is_shown", "shows_every_term"]
 
 
 @admin.register(RelatedStrategy)

@@ -38,6 +38,7 @@ from plans.demo_files import (
     required,
     text,
 )
+from plans.demo_outline import create_outline
 from plans.models import (
     BudgetLine,
     DemoPlanSource,
@@ -389,6 +390,7 @@ def create_plan(data: Mapping[str, Any], context: _PlanContext) -> Plan:
         )
     for order, entry in enumerate(listed(data, "priorities", "plan"), start=1):
         create_priority(plan, order, entry, context)
+    create_outline(plan, listed(data, "outline", "plan"))
     return plan
 
 
@@ -400,6 +402,7 @@ def create_priority(
     priority = Priority.objects.create(
         plan=plan,
         order=order,
+        label=text(data, "label"),
         title=required(data, "title", where),
         background=text(data, "background"),
         aim=text(data, "aim"),

@@ -18,10 +18,12 @@ from django.utils.safestring import SafeString, mark_safe
 from indicators.models import Indicator, LocalTarget, LocalTargetMeasure
 from indicators.targets import MeasureEntry, measure_entry
 from plans.document_assessment import ScanningMatrixEntry, scanning_matrix_entry
+from plans.document_blocks import ContentsEntry, DocumentBlock, contents, document_blocks
 from plans.document_format import financial_year_label, links, money
 from plans.glossary import document_text, glossary_in_use
 from plans.governance import GovernanceChart, governance_chart
-from plans.models import GlossaryTerm, Group, Plan, Section, Subsection
+from plans.models import GlossaryTerm, Group, OutlineBlock, Plan, Section, Subsection
+from plans.outline import outline_items
 from plans.rich_text import sanitise
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
@@ -150,14 +152,6 @@ class BudgetYear:
 
 
 @dataclass
-class ContentsEntry:
-    title: str
-    anchor: str
-    # A section's subsections, listed under it.
-    children: list[ContentsEntry] = field(default_factory=list)
-
-
-@dataclass
 class Cover:
     """What the cover shows beyond the plan's own fields: the partnership's logo, and when a
     historical plan was first published. The colour is the cover stylesheet's (plans.cover)."""
@@ -190,6 +184,8 @@ class PlanDocument:
     contents: list[ContentsEntry]
     cover: Cover = field(default_factory=Cover)
     scanning_matrix: ScanningMatrixEntry | None = None
+    # The parts in print order (plans.document_blocks): the page and PDF print these.
+    blocks: list[DocumentBlock] = field(default_factory=list)
 
     @property
     def action_count(self) -> int:
@@ -201,6 +197,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     prefetch_related_objects(
         [plan],
         "sections__subsections",
+        "outline_blocks",
         "related_strategies",
         "budget_lines",
         Prefetch(
@@ -234,22 +231,26 @@ def plan_document(plan: Plan) -> PlanDocument:
     glossary_terms = list(GlossaryTerm.objects.filter(partnership=partnership))
 
     sections = {placement: [] for placement in Section.Placement.values}
+    section_entries: dict[int, SectionEntry] = {}
     for section in plan.sections.all():
-        sections[section.placement].append(
-            SectionEntry(
-                section=section,
-                anchor=f"section-{section.pk}",
-                body=sanitise(section.body),
-                subsections=[
-                    SubsectionEntry(
-                        subsection=subsection,
-                        anchor=f"subsection-{subsection.pk}",
-                        body=sanitise(subsection.body),
-                    )
-                    for subsection in section.subsections.all()
-                ],
-            )
+        entry = SectionEntry(
+            section=section,
+            anchor=f"section-{section.pk}",
+            body=sanitise(section.body),
+            subsections=[
+                SubsectionEntry(
+                    subsection=subsection,
+                    anchor=f"subsection-{subsection.pk}",
+                    body=sanitise(subsection.body),
+                )
+                for subsection in section.subsections.all()
+            ],
         )
+        sections[section.placement].append(entry)
+        section_entries[section.pk] = entry
+    outline = outline_items(
+        plan.outline_blocks.all(), list(plan.sections.all()), list(plan.priorities.all())
+    )
 
     appendix: dict[int, AppendixIndicator] = {}
 
@@ -261,7 +262,8 @@ def plan_document(plan: Plan) -> PlanDocument:
         return IndicatorLink(code=indicator.code, anchor=f"indicator-{indicator.pk}")
 
     priorities = []
-    for priority_number, priority in enumerate(plan.priorities.all(), start=1):
+    priority_entries: dict[int, PriorityEntry] = {}
+    for priority, priority_number in _numbered_priorities(outline):
         anchor = f"priority-{priority.pk}"
         actions = []
         for number_in_priority, action in enumerate(priority.current_actions, start=1):
@@ -281,15 +283,14 @@ def plan_document(plan: Plan) -> PlanDocument:
         shows_review_dates = any(entry.action.review_date for entry in actions)
         for entry in actions:
             entry.shows_review_date = shows_review_dates
-        priorities.append(
-            PriorityEntry(
-                priority=priority,
-                anchor=anchor,
-                aims=list(priority.aims.all()),
-                actions=actions,
-                shows_review_dates=shows_review_dates,
-            )
+        priority_entries[priority.pk] = PriorityEntry(
+            priority=priority,
+            anchor=anchor,
+            aims=list(priority.aims.all()),
+            actions=actions,
+            shows_review_dates=shows_review_dates,
         )
+        priorities.append(priority_entries[priority.pk])
 
     measures = []
     for measure in plan.target_measures.all():
@@ -337,9 +338,30 @@ def plan_document(plan: Plan) -> PlanDocument:
         cover=plan_cover(plan),
         scanning_matrix=scanning_matrix_entry(plan, priorities),
     )
-    document.glossary = glossary_in_use(glossary_terms, document_text(document))
+    every_term = any(
+        item.kind == OutlineBlock.Kind.GLOSSARY and item.shows_every_term for item in outline
+    )
+    document.glossary = (
+        glossary_terms if every_term else glossary_in_use(glossary_terms, document_text(document))
+    )
+    document.blocks = document_blocks(outline, document, section_entries, priority_entries)
     document.contents = contents(document)
     return document
+
+
+def _numbered_priorities(outline: list) -> list[tuple[Priority, str]]:
+    """The priorities in print order with the number their actions carry: 1, 2, 3... for
+    priorities, and T1, T2... for cross-cutting themes, which are not priorities."""
+    numbered = []
+    counts = {False: 0, True: 0}
+    for item in outline:
+        priority = item.priority
+        if priority is None:
+            continue
+        counts[priority.is_cross_cutting] += 1
+        prefix = "T" if priority.is_cross_cutting else ""
+        numbered.append((priority, f"{prefix}{counts[priority.is_cross_cutting]}"))
+    return numbered
 
 
 def plan_cover(plan: Plan) -> Cover:
@@ -401,44 +423,3 @@ def _lead_partners_by_action(plan: Plan) -> dict[int, list[str]]:
 
 def _indicator_order(indicator: Indicator) -> tuple:
     return (indicator.indicator_set.name, len(indicator.code), indicator.code)
-
-
-def _section_contents(entries: list[SectionEntry]) -> list[ContentsEntry]:
-    return [
-        ContentsEntry(
-            entry.section.title,
-            entry.anchor,
-            [ContentsEntry(sub.subsection.title, sub.anchor) for sub in entry.subsections],
-        )
-        for entry in entries
-    ]
-
-
-def contents(document: PlanDocument) -> list[ContentsEntry]:
-    entries = _section_contents(document.sections_before)
-    if document.scanning_matrix:
-        entries.append(
-            ContentsEntry(document.scanning_matrix.title, document.scanning_matrix.anchor)
-        )
-    entries += [
-        ContentsEntry(
-            f"{e.priority.label}: {e.priority.title}" if e.priority.label else e.priority.title,
-            e.anchor,
-        )
-        for e in document.priorities
-    ]
-    if document.measures:
-        entries.append(ContentsEntry("Local targets", "local-targets"))
-    entries += _section_contents(document.sections_after)
-    if document.governance:
-        entries.append(ContentsEntry("Governance structure", "governance"))
-    if document.related_strategies:
-        entries.append(ContentsEntry("Links with other plans and strategies", "related-strategies"))
-    if document.budget_years:
-        entries.append(ContentsEntry("Budget", "budget"))
-    entries += _section_contents(document.sections_appendix)
-    if document.appendix_indicators:
-        entries.append(ContentsEntry("Indicators", "indicators"))
-    if document.glossary:
-        entries.append(ContentsEntry("Glossary", "glossary"))
-    return entries

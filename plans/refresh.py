@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetColumn
-from plans.models import Plan, RelatedStrategy, Section, Subsection
+from plans.models import OutlineBlock, Plan, RelatedStrategy, Section, Subsection
 from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
@@ -73,9 +73,10 @@ def plan_start_next_year(*, plan: Plan, user: AbstractBaseUser | AnonymousUser) 
             )
         new = _create_next_plan(old, user)
         reason = f"Carried over from {old.title} ({old.period_label})."
-        _copy_sections(old, new, user, reason)
+        section_map = _copy_sections(old, new, user, reason)
         _copy_related_strategies(old, new, user, reason)
         priority_map = _copy_priorities(old, new, user, reason)
+        _copy_outline(old, new, section_map, priority_map, user, reason)
         aim_map = _copy_aims(priority_map, user, reason)
         _copy_target_measures(old, new, user, reason)
         _carry_actions(old, priority_map, aim_map, user, reason)
@@ -119,7 +120,7 @@ def _create_next_plan(old: Plan, user) -> Plan:
     return new
 
 
-def _copy_sections(old: Plan, new: Plan, user, reason: str) -> None:
+def _copy_sections(old: Plan, new: Plan, user, reason: str) -> dict[int, Section]:
     originals = list(old.sections.order_by("order"))
     copies = bulk_create_with_history(
         [
@@ -154,6 +155,35 @@ def _copy_sections(old: Plan, new: Plan, user, reason: str) -> None:
             for subsection in Subsection.objects.filter(section__plan=old).order_by(
                 "section", "order"
             )
+        ],
+    )
+    return section_map
+
+
+def _copy_outline(
+    old: Plan,
+    new: Plan,
+    section_map: dict[int, Section],
+    priority_map: dict[int, Priority],
+    user,
+    reason: str,
+) -> None:
+    """The order the old plan printed in, for the copies of its parts."""
+    _create_with_history(
+        OutlineBlock,
+        user,
+        reason,
+        [
+            OutlineBlock(
+                plan=new,
+                order=block.order,
+                kind=block.kind,
+                section=section_map.get(block.section_id),
+                priority=priority_map.get(block.priority_id),
+                is_shown=block.is_shown,
+                shows_every_term=block.shows_every_term,
+            )
+            for block in OutlineBlock.objects.filter(plan=old).order_by("order")
         ],
     )
 

@@ -5,6 +5,7 @@ from plans import (
     audit_views,
     invitation_views,
     organisation_views,
+    outline_views,
     partnership_views,
     plan_detail_views,
     review_urls,
@@ -147,6 +148,10 @@ urlpatterns = [
         assessment_views.category_remove,
         name="scanning_category_remove",
     ),
+    # The order a draft plan prints its parts in
+    path("plan/<int:pk>/outline/", outline_views.outline_page, name="outline"),
+    path("plan/<int:pk>/outline/move/", outline_views.outline_move, name="outline_move"),
+    path("plan/<int:pk>/outline/switch/", outline_views.outline_switch, name="outline_switch"),
     path("cover/<hexcolour:colour>.css", plan_detail_views.cover_stylesheet, name="cover_css"),
     path("invitations/<slug:token>/", invitation_views.invitation, name="invitation"),
     path(

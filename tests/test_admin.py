@@ -42,6 +42,7 @@ from plans.models import (
     Invitation,
     Membership,
     Organisation,
+    OutlineBlock,
     PartnershipLogo,
     PartnershipOrganisation,
     Plan,
@@ -112,6 +113,7 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     )
     section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
     Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
+    OutlineBlock.objects.create(plan=plan, order=1, kind=OutlineBlock.Kind.SECTION, section=section)
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")
     DemoPlanSource.objects.create(
         plan=plan, file_digest="0" * 64, content_version=1, loaded_at=timezone.now()

@@ -224,6 +224,7 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     targets = importlib.import_module("indicators.migrations.0005_target_areas_and_measure_formats")
     scanning = importlib.import_module("plans.migrations.0015_scanning_matrix")
     traces = importlib.import_module("priorities.migrations.0008_priority_assessment_categories")
+    outline = importlib.import_module("plans.migrations.0017_document_outline")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = [
@@ -233,6 +234,7 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *targets.sqlite_forward(),
                 *scanning._sqlite_forward(),
                 *traces._sqlite_forward(),
+                *outline._sqlite_forward(),
             ]
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
@@ -243,6 +245,7 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
                 *targets._postgresql_forward(),
                 *scanning._postgresql_forward(),
                 *traces._postgresql_forward(),
+                *outline._postgresql_forward(),
             ]
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         expected = _trigger_names("\n".join(sql))

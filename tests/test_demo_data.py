@@ -103,7 +103,7 @@ def test_reset_restores_an_edited_plan_from_the_files():
     load("--reset")
     restored = action("Support school attendance initiatives.")
     assert not Action.objects.filter(text__endswith="in Carlisle.").exists()
-    assert restored.priority.plan.sections.count() == 12
+    assert restored.priority.plan.sections.count() == 13
     assert Plan.objects.count() == 3
 
 

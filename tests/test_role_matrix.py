@@ -720,6 +720,38 @@ CASES = [
         data=lambda w: {"direction": "down"},
         plan_status=Status.IN_REVIEW,
     ),
+    # Partnership administrators put a draft plan's parts in print order (plans.outline)
+    Case("plan's outline", "get", _plan_pk("plans:outline"), ADMINISTRATORS),
+    Case(
+        "move a part of the outline",
+        "post",
+        _plan_pk("plans:outline_move"),
+        ADMINISTRATORS,
+        data=lambda w: {"block": "glossary", "direction": "up"},
+    ),
+    Case(
+        "switch a generated part of the outline",
+        "post",
+        _plan_pk("plans:outline_switch"),
+        ADMINISTRATORS,
+        data=lambda w: {"block": "glossary", "is_shown": "on"},
+    ),
+    Case(
+        "move a part of the outline of a plan in review",
+        "post",
+        _plan_pk("plans:outline_move"),
+        only(),
+        data=lambda w: {"block": "glossary", "direction": "up"},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "switch a part of the outline of a published plan",
+        "post",
+        _plan_pk("plans:outline_switch"),
+        only(),
+        data=lambda w: {"block": "glossary"},
+        plan_status=Status.PUBLISHED,
+    ),
     # Partnership administrators keep the subsections of a draft plan's sections
     Case("add a subsection form", "get", _section("priorities:subsection_add"), ADMINISTRATORS),
     Case(
@@ -1513,6 +1545,9 @@ MATRIX_ROUTES = {
     "priorities:action_move",
     "priorities:action_remove",
     "priorities:progress_add",
+    "plans:outline",
+    "plans:outline_move",
+    "plans:outline_switch",
     "priorities:sections",
     "priorities:section_add",
     "priorities:section_edit",

@@ -8,6 +8,7 @@ from plans.models.assessment import (
 )
 from plans.models.document import DemoPlanSource, PlanContentVersion
 from plans.models.invitation import Invitation
+from plans.models.outline import OutlineBlock
 from plans.models.partnership import (
     District,
     Group,
@@ -41,6 +42,7 @@ __all__ = [
     "Invitation",
     "Membership",
     "Organisation",
+    "OutlineBlock",
     "Partnership",
     "PartnershipLogo",
     "PartnershipOrganisation",
