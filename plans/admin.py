@@ -161,6 +161,7 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
             "strategy_start_year",
             "strategy_end_year",
             "previous_plan",
+            "action_table_columns",
         ]
 
     def clean_start_year(self) -> int | None:
@@ -214,6 +215,7 @@ class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
                 ]
             },
         ),
+        ("Printed action tables", {"fields": ["action_table_columns"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [
