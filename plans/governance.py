@@ -57,6 +57,11 @@ class GovernanceChart:
     groups: list[Group] = field(default_factory=list)
 
     @property
+    def as_parts(self) -> list[GovernanceChart]:
+        """The chart as the one part the web page draws."""
+        return [self]
+
+    @property
     def display_width(self) -> int:
         return round((self.width + 4) * self.scale)
 
@@ -150,6 +155,60 @@ def governance_chart(
     return GovernanceChart(
         roots=roots, nodes=ordered, edges=edges, width=width, height=height, groups=list(groups)
     )
+
+
+def stacked_parts(chart: GovernanceChart, max_height: float) -> list[GovernanceChart]:
+    """A stacked chart cut between groups into parts at most max_height units tall (as
+    drawn, before scaling), so each fits a page. A group whose parent is in an earlier part
+    has its line drawn from the top of its own part."""
+    parts: list[list[ChartNode]] = [[]]
+    part_top = 0.0
+    for node in chart.nodes:
+        if parts[-1] and node.y + node.height - part_top > max_height:
+            parts.append([])
+            part_top = node.y
+        parts[-1].append(node)
+    if len(parts) == 1:
+        return [chart]
+    parent_of = {child.group.pk: node for node in chart.nodes for child in node.children}
+    result = []
+    for part in parts:
+        top = part[0].y
+        members = {node.group.pk for node in part}
+        moved = [
+            ChartNode(
+                group=node.group,
+                name=node.name,
+                kind=node.kind,
+                x=node.x,
+                y=node.y - top,
+                height=node.height,
+                lines=node.lines,
+            )
+            for node in part
+        ]
+        edges = []
+        for node in moved:
+            parent = parent_of.get(node.group.pk)
+            if parent is None:
+                continue
+            rail = parent.x + STACK_INDENT / 2
+            start = parent.y + parent.height - top if parent.group.pk in members else 0
+            middle = node.y + node.height / 2
+            edges.append(ChartEdge(path=f"M{rail:.0f} {start:.0f} V{middle:.0f} H{node.x:.0f}"))
+        height = max(node.y + node.height for node in moved)
+        result.append(
+            GovernanceChart(
+                roots=chart.roots,
+                nodes=moved,
+                edges=edges,
+                width=chart.width,
+                height=height,
+                scale=chart.scale,
+                groups=chart.groups,
+            )
+        )
+    return result
 
 
 def _stacked(
