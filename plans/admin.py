@@ -160,6 +160,7 @@ class PlanAdminForm(RefuseControlCharacters, forms.ModelForm):
             "strategy_start_year",
             "strategy_end_year",
             "previous_plan",
+            "action_table_columns",
         ]
 
 
@@ -198,6 +199,7 @@ class PlanAdmin(DeletesDraftPlans, DraftPlanContentOnly, HistoryAdmin):
                 ]
             },
         ),
+        ("Printed action tables", {"fields": ["action_table_columns"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [

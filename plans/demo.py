@@ -22,6 +22,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ from plans.models import (
     RelatedStrategy,
     Section,
 )
+from plans.models.plan import validate_action_table_columns
 from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
@@ -347,6 +349,19 @@ def _plan_context(partnership: Partnership) -> _PlanContext:
     return _PlanContext(partnership, groups, organisations, indicators)
 
 
+def action_table_columns(data: Mapping[str, Any]) -> list | None:
+    """The plan's action table as it prints it: "action_table: [{column: aim, heading: Aims},
+    ...]", or None for the usual table."""
+    columns = data.get("action_table")
+    if columns is None:
+        return None
+    try:
+        validate_action_table_columns(columns)
+    except ValidationError as error:
+        raise DataProblem(f"plan action_table: {' '.join(error.messages)}") from None
+    return columns
+
+
 def create_plan(data: Mapping[str, Any], context: _PlanContext) -> Plan:
     plan = Plan.objects.create(
         partnership=context.partnership,
@@ -358,6 +373,7 @@ def create_plan(data: Mapping[str, Any], context: _PlanContext) -> Plan:
         strategy_end_year=data.get("strategy_end_year"),
         status=choice(required(data, "status", "plan"), Plan.Status, "plan"),
         summary=text(data, "summary"),
+        action_table_columns=action_table_columns(data),
     )
     for order, entry in enumerate(listed(data, "sections", "plan"), start=1):
         where = f"section {order}"

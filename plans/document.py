@@ -6,6 +6,7 @@ can never disagree, and the number of queries does not grow with the number of a
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -53,6 +54,42 @@ class IndicatorLink:
     anchor: str
 
 
+# Each column's share of an action table's width before the shares of the columns a table
+# prints are scaled to 100%: the action's own text gets the most room.
+COLUMN_WEIGHTS = {
+    Plan.ActionColumn.PRIORITY: 13,
+    Plan.ActionColumn.AIM: 18,
+    Plan.ActionColumn.BASELINE: 16,
+    Plan.ActionColumn.LEAD_PARTNERS: 20,
+    Plan.ActionColumn.ACTION: 40,
+    Plan.ActionColumn.INDICATORS: 14,
+    Plan.ActionColumn.REVIEW_DATE: 12,
+    Plan.ActionColumn.ELEMENT: 12,
+    Plan.ActionColumn.FUNDING: 14,
+    Plan.ActionColumn.PROGRESS: 12,
+}
+
+
+@dataclass
+class ActionColumnEntry:
+    key: str
+    heading: str
+    # Whole percentages of the table's width; a table's columns add up to 100.
+    width: int = 0
+
+
+def column_widths(keys: list[str]) -> list[int]:
+    """Whole percentages in proportion to COLUMN_WEIGHTS that add up to exactly 100."""
+    weights = [COLUMN_WEIGHTS[key] for key in keys]
+    total = sum(weights)
+    exact = [weight * 100 / total for weight in weights]
+    widths = [int(share) for share in exact]
+    by_remainder = sorted(range(len(keys)), key=lambda i: exact[i] - widths[i], reverse=True)
+    for index in by_remainder[: 100 - sum(widths)]:
+        widths[index] += 1
+    return widths
+
+
 @dataclass
 class ActionEntry:
     action: Action
@@ -62,33 +99,66 @@ class ActionEntry:
     priority_anchor: str
     lead_partners: str
     indicators: list[IndicatorLink]
-    shows_review_date: bool = False
     review_threads: list = field(default_factory=list)
     comment_url: str = ""
+    # The columns its table prints, and what the row prints only on the first row of a run:
+    # the priority's title on its table's first row, the aim on the first row of that aim.
+    columns: list[ActionColumnEntry] = field(default_factory=list)
+    first_in_priority: bool = False
+    first_of_aim: bool = False
 
     @property
     def row_html(self) -> SafeString:
         """The action's row in its priority's table, built here rather than in the template: a
         large plan has hundreds of rows, and the dozen variable lookups of each row in a
         template loop were over a third of the page's time."""
-        comment = (
-            f'<br><a class="govuk-link govuk-body-s" href="{escape(self.comment_url)}">'
-            f"Comment on action {self.number}</a>"
-            if self.comment_url
-            else ""
+        cells = "".join(
+            f'<td class="govuk-table__cell">{self.cell_html(column.key)}</td>'
+            for column in self.columns
         )
-        review_date = (
-            f'<td class="govuk-table__cell">{self.review_date_label}</td>'
-            if self.shows_review_date
-            else ""
-        )
-        # Text is escaped; the anchor, number and date are built from numbers.
+        # Text is escaped in cell_html; the anchor is built from numbers.
         return mark_safe(  # noqa: S308
-            f'<tr class="govuk-table__row" id="{self.anchor}"><td class="govuk-table__cell">'
-            f'<span class="plan-action__number">{self.number}</span> {self.text_html}{comment}'
-            f'</td><td class="govuk-table__cell">{escape(self.lead_partners)}</td>'
-            f'<td class="govuk-table__cell">{self.indicator_links}</td>{review_date}</tr>'
+            f'<tr class="govuk-table__row" id="{self.anchor}">{cells}</tr>'
         )
+
+    def cell_html(self, key: str) -> str:
+        """One cell's content, escaped; "" for a cell with nothing to print."""
+        action = self.action
+        column = Plan.ActionColumn
+        if key == column.ACTION:
+            comment = (
+                f'<br><a class="govuk-link govuk-body-s" href="{escape(self.comment_url)}">'
+                f"Comment on action {self.number}</a>"
+                if self.comment_url
+                else ""
+            )
+            return (
+                f'<span class="plan-action__number">{self.number}</span> {self.text_html}{comment}'
+            )
+        if key == column.LEAD_PARTNERS:
+            return escape(self.lead_partners)
+        if key == column.INDICATORS:
+            return self.indicator_links
+        if key == column.REVIEW_DATE:
+            return self.review_date_label
+        if key == column.PRIORITY:
+            return escape(self.priority_title) if self.first_in_priority else ""
+        if key == column.AIM:
+            aim = action.aim
+            return _lines(aim.title) if aim is not None and self.first_of_aim else ""
+        if key == column.BASELINE:
+            aim = action.aim
+            parts = [aim.baseline_data] if aim is not None and self.first_of_aim else []
+            parts.append(action.baseline_data)
+            return "<br>".join(_lines(part) for part in parts if part.strip())
+        if key == column.ELEMENT:
+            return escape(action.get_element_display()) if action.element else ""
+        if key == column.FUNDING:
+            return escape(action.funding_stream)
+        if key == column.PROGRESS:
+            rag = f" ({action.get_rag_display()})" if action.rag else ""
+            return escape(f"{action.get_status_display()}{rag}")
+        raise ValueError(f"No action table column {key!r}")
 
     @property
     def indicator_links(self) -> SafeString:
@@ -96,12 +166,31 @@ class ActionEntry:
 
     @property
     def text_html(self) -> SafeString:
-        return mark_safe(escape(self.action.text).replace("\n", "<br>"))  # noqa: S308
+        return mark_safe(_lines(self.action.text))  # noqa: S308
 
     @property
     def review_date_label(self) -> str:
         """As the plan writes it: "30 September 2010", "July 2009", "Q3 2010/11"."""
         return escape(self.action.review_date_label)
+
+
+def _lines(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+def action_table_columns(plan: Plan, actions: list[ActionEntry]) -> list[ActionColumnEntry]:
+    """The plan's columns that print something on at least one of the table's rows, with
+    their widths: a column empty on every row is left out. The action column always prints."""
+    printed = [
+        (key, heading)
+        for key, heading in plan.action_columns
+        if key == Plan.ActionColumn.ACTION or any(entry.cell_html(key) for entry in actions)
+    ]
+    widths = column_widths([key for key, _heading in printed])
+    return [
+        ActionColumnEntry(key=key, heading=heading, width=width)
+        for (key, heading), width in zip(printed, widths, strict=True)
+    ]
 
 
 @dataclass
@@ -110,12 +199,29 @@ class PriorityEntry:
     anchor: str
     aims: list[Aim]
     actions: list[ActionEntry]
-    shows_review_dates: bool
+    columns: list[ActionColumnEntry] = field(default_factory=list)
     review_threads: list = field(default_factory=list)
 
     @property
     def column_count(self) -> int:
-        return 4 if self.shows_review_dates else 3
+        return len(self.columns)
+
+    @property
+    def shows_review_dates(self) -> bool:
+        return any(column.key == Plan.ActionColumn.REVIEW_DATE for column in self.columns)
+
+    @property
+    def shows_aims_in_table(self) -> bool:
+        return any(column.key == Plan.ActionColumn.AIM for column in self.columns)
+
+    @property
+    def aims_listed_apart(self) -> list[Aim]:
+        """The aims printed in their own table: all of them, or, where the action table
+        prints each action's aim, those no action serves."""
+        if not self.shows_aims_in_table:
+            return self.aims
+        served = {entry.action.aim_id for entry in self.actions}
+        return [aim for aim in self.aims if aim.pk not in served]
 
 
 @dataclass
@@ -161,6 +267,9 @@ class Cover:
     first_published: str = ""
     # The logo's hash: its address, which a published page keeps, names this one image.
     logo_sha256: str = ""
+    # "Version 2, published 3 March 2027" on the cover and in every page's footer of a
+    # published copy (plans.publishing sets it while publishing); empty on a draft.
+    version: str = ""
 
     # The PDF's renderer fetches the logo under this name (plans.pdf hands it the bytes).
     print_logo_src = "embedded:logo"
@@ -265,8 +374,13 @@ def plan_document(plan: Plan) -> PlanDocument:
     priority_entries: dict[int, PriorityEntry] = {}
     for priority, priority_number in _numbered_priorities(outline):
         anchor = f"priority-{priority.pk}"
+        aims = list(priority.aims.all())
+        aims_by_pk = {aim.pk: aim for aim in aims}
         actions = []
         for number_in_priority, action in enumerate(priority.current_actions, start=1):
+            # The aim from the priority's prefetched aims, not a query per action.
+            if action.aim_id in aims_by_pk:
+                action.aim = aims_by_pk[action.aim_id]
             indicators = indicators_by_action.get(action.pk, [])
             entry = ActionEntry(
                 action=action,
@@ -280,15 +394,20 @@ def plan_document(plan: Plan) -> PlanDocument:
             for indicator in indicators:
                 appendix[indicator.pk].actions.append(entry)
             actions.append(entry)
-        shows_review_dates = any(entry.action.review_date for entry in actions)
+        previous_aim: object = object()
+        for index, entry in enumerate(actions):
+            entry.first_in_priority = index == 0
+            entry.first_of_aim = entry.action.aim_id != previous_aim
+            previous_aim = entry.action.aim_id
+        columns = action_table_columns(plan, actions)
         for entry in actions:
-            entry.shows_review_date = shows_review_dates
+            entry.columns = columns
         priority_entries[priority.pk] = PriorityEntry(
             priority=priority,
             anchor=anchor,
-            aims=list(priority.aims.all()),
+            aims=aims,
             actions=actions,
-            shows_review_dates=shows_review_dates,
+            columns=columns,
         )
         priorities.append(priority_entries[priority.pk])
 
@@ -362,6 +481,14 @@ def _numbered_priorities(outline: list) -> list[tuple[Priority, str]]:
         prefix = "T" if priority.is_cross_cutting else ""
         numbered.append((priority, f"{prefix}{counts[priority.is_cross_cutting]}"))
     return numbered
+
+
+def version_line(plan: Plan, *, version: int, published_on: datetime.date) -> str:
+    """What a published copy prints as its version: a historical plan's first version gives
+    the date it was first published, any other version the day it was published here."""
+    if version == 1 and plan.first_published_on:
+        return f"Version 1, first published {plan.first_published_on:%B %Y}"
+    return f"Version {version}, published {published_on.day} {published_on:%B %Y}"
 
 
 def plan_cover(plan: Plan) -> Cover:

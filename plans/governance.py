@@ -17,6 +17,9 @@ LINE_HEIGHT = 16
 BOX_PADDING = 10
 LEVEL_GAP = 40
 CHARACTERS_PER_LINE = 24
+# The stacked chart: each group under the one it reports to, indented a step per level.
+STACK_INDENT = 24
+STACK_GAP = 12
 
 
 @dataclass
@@ -47,9 +50,29 @@ class GovernanceChart:
     edges: list[ChartEdge]
     width: float
     height: float
+    # How many CSS pixels one unit of the drawing takes: above 1 in large print, so its labels
+    # (13 units) print at 16pt or more.
+    scale: float = 1.0
+    # The groups it was drawn from, in order, for drawing them again another way.
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def as_parts(self) -> list[GovernanceChart]:
+        """The chart as the one part the web page draws."""
+        return [self]
+
+    @property
+    def display_width(self) -> int:
+        return round((self.width + 4) * self.scale)
+
+    @property
+    def display_height(self) -> int:
+        return round((self.height + 4) * self.scale)
 
 
-def governance_chart(groups: list[Group]) -> GovernanceChart:
+def governance_chart(
+    groups: list[Group], *, stacked: bool = False, scale: float = 1.0
+) -> GovernanceChart:
     """Lay the groups out top-down, each parent centred over its children.
 
     A group whose reports_to points outside the list, or into a loop, is drawn as a root so
@@ -124,7 +147,107 @@ def governance_chart(groups: list[Group]) -> GovernanceChart:
 
     for root in roots:
         place(root, 0)
+    if stacked:
+        return _stacked(roots, nodes, scale, groups)
     width = max(next_left - BOX_GAP, BOX_WIDTH)
     height = max((node.y + node.height for node in nodes.values()), default=0)
     ordered = sorted(nodes.values(), key=lambda node: (node.y, node.x))
-    return GovernanceChart(roots=roots, nodes=ordered, edges=edges, width=width, height=height)
+    return GovernanceChart(
+        roots=roots, nodes=ordered, edges=edges, width=width, height=height, groups=list(groups)
+    )
+
+
+def stacked_parts(chart: GovernanceChart, max_height: float) -> list[GovernanceChart]:
+    """A stacked chart cut between groups into parts at most max_height units tall (as
+    drawn, before scaling), so each fits a page. A group whose parent is in an earlier part
+    has its line drawn from the top of its own part."""
+    parts: list[list[ChartNode]] = [[]]
+    part_top = 0.0
+    for node in chart.nodes:
+        if parts[-1] and node.y + node.height - part_top > max_height:
+            parts.append([])
+            part_top = node.y
+        parts[-1].append(node)
+    if len(parts) == 1:
+        return [chart]
+    parent_of = {child.group.pk: node for node in chart.nodes for child in node.children}
+    result = []
+    for part in parts:
+        top = part[0].y
+        members = {node.group.pk for node in part}
+        moved = [
+            ChartNode(
+                group=node.group,
+                name=node.name,
+                kind=node.kind,
+                x=node.x,
+                y=node.y - top,
+                height=node.height,
+                lines=node.lines,
+            )
+            for node in part
+        ]
+        edges = []
+        for node in moved:
+            parent = parent_of.get(node.group.pk)
+            if parent is None:
+                continue
+            rail = parent.x + STACK_INDENT / 2
+            start = parent.y + parent.height - top if parent.group.pk in members else 0
+            middle = node.y + node.height / 2
+            edges.append(ChartEdge(path=f"M{rail:.0f} {start:.0f} V{middle:.0f} H{node.x:.0f}"))
+        height = max(node.y + node.height for node in moved)
+        result.append(
+            GovernanceChart(
+                roots=chart.roots,
+                nodes=moved,
+                edges=edges,
+                width=chart.width,
+                height=height,
+                scale=chart.scale,
+                groups=chart.groups,
+            )
+        )
+    return result
+
+
+def _stacked(
+    roots: list[ChartNode], nodes: dict, scale: float, groups: list[Group]
+) -> GovernanceChart:
+    """One group under another, each indented under the group it reports to, with a line
+    from that group down its left side: as narrow as a box and a few indents, so it is
+    printed at full size on any page instead of shrunk to fit."""
+    edges: list[ChartEdge] = []
+    top = 0.0
+    depth_reached = 0
+
+    def place(node: ChartNode, depth: int) -> None:
+        nonlocal top, depth_reached
+        depth_reached = max(depth_reached, depth)
+        node.x = depth * STACK_INDENT
+        node.y = top
+        top += node.height + STACK_GAP
+        for child in node.children:
+            place(child, depth + 1)
+            rail = node.x + STACK_INDENT / 2
+            middle = child.y + child.height / 2
+            edges.append(
+                ChartEdge(
+                    path=f"M{rail:.0f} {node.y + node.height:.0f} V{middle:.0f} H{child.x:.0f}"
+                )
+            )
+
+    for root in roots:
+        place(root, 0)
+    width = BOX_WIDTH + depth_reached * STACK_INDENT
+    height = max(top - STACK_GAP, 0)
+    ordered = sorted(nodes.values(), key=lambda node: (node.y, node.x))
+    return GovernanceChart(
+        roots=roots,
+        nodes=ordered,
+        edges=edges,
+        width=width,
+        height=height,
+        scale=scale,
+        groups=list(groups),
+    )

@@ -13,12 +13,23 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plans.cover import cover_css
 from plans.document import PlanDocument
+from plans.governance import GovernanceChart, governance_chart, stacked_parts
 from plans.models import PartnershipLogo, Plan
 from plans.pdf_render import PdfRenderTimeout, write_pdf_within
 
 logger = logging.getLogger(__name__)
 
 PRINT_STYLESHEETS = ["css/plan-document.css", "css/plan-print.css", "css/plan-pdf.css"]
+# The width a page's text may take (A4 less plan-print.css's 18 mm margins), in points.
+TEXT_WIDTH_PT = (210 - 2 * 18) * 72 / 25.4
+POINTS_PER_CSS_PIXEL = 0.75
+# The governance chart's labels are 13 units of its drawing; printed at least this size.
+CHART_LABEL_UNITS = 13
+CHART_LABEL_MIN_PT = 9
+CHART_LABEL_MIN_PT_LARGE = 16
+# A stacked chart is cut into parts no taller than this, so its heading fits with the first
+# and each part on a page (A4 less the margins is about 720pt).
+CHART_PART_MAX_PT = 480
 
 
 @cache
@@ -26,12 +37,34 @@ def print_stylesheet() -> SafeString:
     """The stylesheets inlined, so the printable HTML stands alone: WeasyPrint fetches nothing,
     and the same file can be handed to any other renderer."""
     css = "\n".join(Path(finders.find(name)).read_text() for name in PRINT_STYLESHEETS)
+    # Action tables' column widths (plans.document.column_widths), as classes: one rule per
+    # whole percentage.
+    css += "\n" + "".join(f".plan-col-{n} {{ width: {n}%; }}" for n in range(1, 101))
     return mark_safe(css)  # noqa: S308 -- our own stylesheets, not user text
 
 
 def cover_stylesheet(colour: str) -> SafeString:
     """The cover stylesheet of a colour (plans.cover), built only from a checked #rrggbb."""
     return mark_safe(cover_css(colour))  # noqa: S308
+
+
+def print_governance(document: PlanDocument, *, large_print: bool) -> list[GovernanceChart]:
+    """The governance chart as printed: the tree where it fits the page with its labels at
+    9pt or more; otherwise, and in large print (labels 16pt or more), the groups stacked one
+    under another, which is narrow enough to print at full size, in parts that each fit on
+    a page."""
+    chart = document.governance
+    if chart is None:
+        return []
+    if large_print:
+        scale = CHART_LABEL_MIN_PT_LARGE / (CHART_LABEL_UNITS * POINTS_PER_CSS_PIXEL) * 1.04
+    else:
+        fitted = min(1.0, TEXT_WIDTH_PT / (chart.display_width * POINTS_PER_CSS_PIXEL))
+        if CHART_LABEL_UNITS * POINTS_PER_CSS_PIXEL * fitted >= CHART_LABEL_MIN_PT:
+            return [chart]
+        scale = 1.0
+    stacked = governance_chart(chart.groups, stacked=True, scale=scale)
+    return stacked_parts(stacked, CHART_PART_MAX_PT / (scale * POINTS_PER_CSS_PIXEL))
 
 
 def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
@@ -42,6 +75,7 @@ def print_html(document: PlanDocument, *, large_print: bool = False) -> str:
             "plan": document.plan,
             "is_draft": document.is_draft,
             "large_print": large_print,
+            "print_charts": print_governance(document, large_print=large_print),
             "stylesheet": print_stylesheet(),
             "cover_stylesheet": cover_stylesheet(document.plan.partnership.colour),
             # The logo is fetched from the bytes plan_pdf hands the renderer, not a web address.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,6 +15,7 @@ from plans.cover import LOGO_TOO_BIG, LogoRefused, is_colour, logo_content_type,
 from plans.limits import LONG_TEXT_MAX, too_long
 from plans.models import Plan
 from plans.models.partnership import COLOUR_MESSAGE, LOGO_MAX_BYTES
+from plans.models.plan import ACTION_COLUMN_HEADING_MAX
 
 # The plan's own checks (plans.models.plan), shown beside the field they are about.
 _CONSTRAINT_MESSAGES = {
@@ -89,6 +91,7 @@ class PlanDetailsForm(RefuseControlCharacters, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._add_action_column_fields()
         self.fields["first_published_on"].error_messages.update(
             {
                 "incomplete": "Enter the date it was first published as a day, month and year",
@@ -100,6 +103,86 @@ class PlanDetailsForm(RefuseControlCharacters, forms.ModelForm):
                 {"inputmode": "numeric", "class": "govuk-input--width-4"}
             )
         self.helper = _gds_helper()
+        self.helper.layout = Layout(
+            *self.Meta.fields,
+            Fieldset(
+                *[
+                    name
+                    for key in Plan.ActionColumn.values
+                    for name in (f"position_{key}", f"heading_{key}")
+                ],
+                legend="Action table columns",
+                legend_size="m",
+            ),
+        )
+
+    def _add_action_column_fields(self) -> None:
+        """For each column the action tables may print, its place (or not printed) and its
+        heading as the plan prints it, filled in from the plan's table."""
+        current = dict(self.instance.action_table_columns and self.instance.action_columns or [])
+        places = [key for key, _heading in self.instance.action_columns]
+        custom = bool(self.instance.action_table_columns)
+        count = len(Plan.ActionColumn.values)
+        limit = ACTION_COLUMN_HEADING_MAX
+        for key, label in Plan.ActionColumn.choices:
+            self.fields[f"position_{key}"] = forms.TypedChoiceField(
+                label=f"{label}: place in the table",
+                choices=[("", "Not printed"), *[(n, str(n)) for n in range(1, count + 1)]],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=places.index(key) + 1 if key in places else "",
+                help_text="Leave every column “Not printed” for the usual table: Action, "
+                "Lead partner(s), Linked indicators, Review date."
+                if key == Plan.ActionColumn.values[0]
+                else "",
+            )
+            self.fields[f"heading_{key}"] = forms.CharField(
+                label=f"{label}: heading as printed (optional)",
+                required=False,
+                max_length=limit,
+                initial=current.get(key, "") if custom else "",
+                error_messages={"max_length": too_long(f"The {label.lower()} heading", limit)},
+            )
+
+    def clean_action_columns(self) -> list | None:
+        """The columns in their chosen places, or None (the usual table) when none has one."""
+        data = self.cleaned_data
+        placed = {
+            key: data.get(f"position_{key}")
+            for key in Plan.ActionColumn.values
+            if data.get(f"position_{key}") is not None
+        }
+        if not placed:
+            return None
+        by_place: dict[int, list[str]] = {}
+        for key, place in placed.items():
+            by_place.setdefault(place, []).append(key)
+        labels = dict(Plan.ActionColumn.choices)
+        for place, keys in by_place.items():
+            if len(keys) > 1:
+                for key in keys[1:]:
+                    self.add_error(
+                        f"position_{key}",
+                        f"{labels[key]} has the same place ({place}) as {labels[keys[0]]}: "
+                        "give each column its own place",
+                    )
+        if Plan.ActionColumn.ACTION not in placed:
+            self.add_error(
+                f"position_{Plan.ActionColumn.ACTION}",
+                "Give the action column a place: every action table prints it",
+            )
+        return [
+            {"column": key, "heading": data.get(f"heading_{key}", "").strip()}
+            for key in sorted(placed, key=placed.get)
+        ]
+
+    def details(self) -> dict:
+        """What plan_details_update takes: the plan's fields and its action table."""
+        return {
+            **{name: self.cleaned_data[name] for name in self.Meta.fields},
+            "action_table_columns": self.cleaned_data["action_table_columns"],
+        }
 
     def clean_first_published_on(self) -> datetime.date | None:
         value = self.cleaned_data.get("first_published_on")
@@ -130,6 +213,7 @@ class PlanDetailsForm(RefuseControlCharacters, forms.ModelForm):
             self.add_error(
                 "strategy_end_year", _CONSTRAINT_MESSAGES["plan_strategy_end_not_before_start"]
             )
+        data["action_table_columns"] = self.clean_action_columns()
         return data
 
 

@@ -41,7 +41,7 @@ def plan_details_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return form_refused(request, DETAILS_TEMPLATE, context, left_draft)
     if request.method == "POST" and form.is_valid():
         try:
-            plan_details.plan_details_update(plan=plan, user=request.user, **form.cleaned_data)
+            plan_details.plan_details_update(plan=plan, user=request.user, **form.details())
         except ChangeRefused as refusal:
             return form_refused(request, DETAILS_TEMPLATE, context, refusal.reason)
         messages.success(request, "The plan's details have been saved.")

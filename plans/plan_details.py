@@ -17,6 +17,7 @@ from django.db import transaction
 
 from plans.cover import is_colour, logo_content_type, normalise_colour
 from plans.models import Partnership, PartnershipLogo, Plan
+from plans.models.plan import validate_action_table_columns
 from plans.permissions import ChangeRefused, plan_change_refusal
 
 PLAN_DETAIL_FIELDS = (
@@ -28,6 +29,7 @@ PLAN_DETAIL_FIELDS = (
     "strategy_end_year",
     "first_published_on",
     "summary",
+    "action_table_columns",
 )
 COVER_FIELDS = ("colour", "logo_content_type", "logo_sha256")
 
@@ -54,7 +56,11 @@ def plan_details_update(
     strategy_end_year: int | None,
     first_published_on: datetime.date | None,
     summary: str,
+    action_table_columns: list[dict[str, str]] | None,
 ) -> Plan:
+    """action_table_columns: the action tables' columns in order, each {"column": key,
+    "heading": as printed}, or None for the usual table (Plan.action_columns)."""
+    validate_action_table_columns(action_table_columns)
     plan = _lock_draft_plan(plan.pk)
     plan.title = title
     plan.subtitle = subtitle
@@ -64,6 +70,7 @@ def plan_details_update(
     plan.strategy_end_year = strategy_end_year
     plan.first_published_on = first_published_on
     plan.summary = summary
+    plan.action_table_columns = action_table_columns or None
     plan._history_user = user
     plan.save(update_fields=[*PLAN_DETAIL_FIELDS, "updated_at"])
     return plan

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from plans.document import PUBLIC_STATUSES, PlanDocument, plan_document
+from plans.document import PUBLIC_STATUSES, PlanDocument, plan_document, version_line
 from plans.models import Plan, PlanContentVersion, PublishedCopy
 from plans.pdf import plan_pdf
 
@@ -54,7 +54,11 @@ def published_copy_create(
     """Render the page and both PDFs once and keep them as the plan's next version; callers
     hold a transaction with the plan's row locked."""
     latest = plan.published_copies.aggregate(latest=Max("version"))["latest"] or 0
+    published_at = timezone.now()
     document = plan_document(plan)
+    document.cover.version = version_line(
+        plan, version=latest + 1, published_on=timezone.localdate(published_at)
+    )
     html = document_html(document)
     pdf = plan_pdf(document)
     large_print_pdf = plan_pdf(document, large_print=True)
@@ -62,7 +66,7 @@ def published_copy_create(
         plan=plan,
         version=latest + 1,
         change_note=change_note,
-        published_at=timezone.now(),
+        published_at=published_at,
         published_by=user,
         html=html,
         html_sha256=sha256(html),

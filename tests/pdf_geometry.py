@@ -8,6 +8,7 @@ metrics, so the right edge of a run is measured, not guessed from its character 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -51,8 +52,53 @@ def _multiply(first: list[float], second: list[float]) -> list[float]:
     ]
 
 
+_BFCHAR = re.compile(rb"^<([0-9a-fA-F]{4})> *<([0-9a-fA-F]{4,8})>$", re.MULTILINE)
+_BFRANGE = re.compile(
+    rb"^<([0-9a-fA-F]{4})> *<([0-9a-fA-F]{4})> *<([0-9a-fA-F]{4,8})>$", re.MULTILINE
+)
+_composite_widths: dict[int, dict[str, float]] = {}
+
+
+def _composite_font_widths(font: dict) -> dict[str, float]:
+    """A composite (Type0, Identity-H) font's widths by the characters they print: its /W
+    array gives each glyph's width, its ToUnicode map which character each glyph is."""
+    key = id(font)
+    if key in _composite_widths:
+        return _composite_widths[key]
+    descendant = font["/DescendantFonts"][0].get_object()
+    by_glyph: dict[int, float] = {}
+    entries = list(descendant.get("/W", []))
+    index = 0
+    while index < len(entries):
+        first = int(entries[index])
+        following = entries[index + 1].get_object()
+        if isinstance(following, list):
+            for offset, width in enumerate(following):
+                by_glyph[first + offset] = float(width)
+            index += 2
+        else:
+            for glyph in range(first, int(following) + 1):
+                by_glyph[glyph] = float(entries[index + 2])
+            index += 3
+    default = float(descendant.get("/DW", 1000))
+    widths: dict[str, float] = {}
+    cmap = font["/ToUnicode"].get_object().get_data() if "/ToUnicode" in font else b""
+    for glyph, text in _BFCHAR.findall(cmap):
+        character = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+        widths[character] = by_glyph.get(int(glyph, 16), default)
+    for start, end, text in _BFRANGE.findall(cmap):
+        first_char = int(text, 16)
+        for offset, glyph in enumerate(range(int(start, 16), int(end, 16) + 1)):
+            widths[chr(first_char + offset)] = by_glyph.get(glyph, default)
+    _composite_widths[key] = widths
+    return widths
+
+
 def _width(font: dict | None, text: str, size: float) -> float:
     """The run's advance width, from the font's widths where pypdf gives them."""
+    if font is not None and font.get("/Subtype") == "/Type0" and "/DescendantFonts" in font:
+        widths = _composite_font_widths(font)
+        return sum(widths.get(character, 556.0) for character in text) / 1000 * size
     if font is not None and "/Widths" in font:
         first = int(font.get("/FirstChar", 0))
         widths = [float(width) for width in font["/Widths"]]

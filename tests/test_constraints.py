@@ -222,9 +222,9 @@ def test_every_trigger_the_migrations_define_is_in_the_database():
     subsections = importlib.import_module("plans.migrations.0013_subsections")
     # priorities 0002's review-date triggers were dropped by priorities 0007 (dates as written).
     targets = importlib.import_module("indicators.migrations.0005_target_areas_and_measure_formats")
-    scanning = importlib.import_module("plans.migrations.0015_scanning_matrix")
+    scanning = importlib.import_module("plans.migrations.0017_scanning_matrix")
     traces = importlib.import_module("priorities.migrations.0008_priority_assessment_categories")
-    outline = importlib.import_module("plans.migrations.0017_document_outline")
+    outline = importlib.import_module("plans.migrations.0018_document_outline")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = [

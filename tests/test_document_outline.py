@@ -132,7 +132,7 @@ def test_existing_plans_print_exactly_as_before_after_the_data_migration(client,
     sign_in(client, viewer)
     before = page_html(client, dressed)
     before_pdf = pdf_body(plan_pdf(plan_document(dressed)))
-    migration = importlib.import_module("plans.migrations.0017b_outline_of_existing_plans")
+    migration = importlib.import_module("plans.migrations.0019_outline_of_existing_plans")
 
     migration.forward(apps, None)
 

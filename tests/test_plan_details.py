@@ -310,6 +310,7 @@ def test_the_details_service_refuses_a_plan_out_of_draft(plan, administrator):
             strategy_end_year=None,
             first_published_on=None,
             summary="",
+            action_table_columns=None,
         )
     plan.refresh_from_db()
     assert plan.title == "Partnership Plan"

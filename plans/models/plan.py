@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -79,7 +80,62 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.filter(public)
 
 
+ACTION_COLUMN_HEADING_MAX = 60
+
+
+def validate_action_table_columns(value: object) -> None:
+    """An ordered list of the action table's columns, each {"column": key, "heading": text}
+    with a key of Plan.ActionColumn, at most once each, the action's own column among them."""
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValidationError(
+            'List the columns in order, each as {"column": "action", "heading": "Action"}.'
+        )
+    keys = [item.get("column") for item in value]
+    unknown = [str(key) for key in keys if key not in Plan.ActionColumn.values]
+    if unknown:
+        raise ValidationError(
+            f"Unknown column(s): {', '.join(unknown)}. The columns are "
+            f"{', '.join(Plan.ActionColumn.values)}."
+        )
+    if len(set(keys)) != len(keys):
+        raise ValidationError("Each column may appear only once.")
+    if Plan.ActionColumn.ACTION not in keys:
+        raise ValidationError("The table must have the action column.")
+    for item in value:
+        heading = item.get("heading", "")
+        if not isinstance(heading, str) or len(heading) > ACTION_COLUMN_HEADING_MAX:
+            raise ValidationError(
+                f"Each heading is text of at most {ACTION_COLUMN_HEADING_MAX} characters."
+            )
+        if set(item) - {"column", "heading"}:
+            raise ValidationError('Each column has only a "column" and a "heading".')
+
+
 class Plan(models.Model):
+    class ActionColumn(models.TextChoices):
+        """The columns a plan's action tables may print, each with its usual heading."""
+
+        PRIORITY = "priority", "Priority"
+        AIM = "aim", "Aim"
+        BASELINE = "baseline", "Baseline data"
+        LEAD_PARTNERS = "lead_partners", "Lead partner(s)"
+        ACTION = "action", "Action"
+        INDICATORS = "indicators", "Linked indicators"
+        REVIEW_DATE = "review_date", "Review date"
+        ELEMENT = "element", "Delivery element"
+        FUNDING = "funding", "Funding stream"
+        PROGRESS = "progress", "Progress"
+
+    # Today's table, which a plan prints unless it chooses its own.
+    DEFAULT_ACTION_COLUMNS = (
+        ActionColumn.ACTION,
+        ActionColumn.LEAD_PARTNERS,
+        ActionColumn.INDICATORS,
+        ActionColumn.REVIEW_DATE,
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -113,6 +169,18 @@ class Plan(models.Model):
         null=True,
         blank=True,
         help_text="The date a historical plan was first published, printed on its cover.",
+    )
+    # Null for the usual table (DEFAULT_ACTION_COLUMNS): null, so adding the column is an
+    # ALTER TABLE on SQLite too, which keeps plans_plan's triggers.
+    action_table_columns = models.JSONField(
+        null=True,
+        blank=True,
+        validators=[validate_action_table_columns],
+        help_text="The action tables' columns in printed order, with their headings as the "
+        'plan prints them, for example [{"column": "priority", "heading": "Priority"}, '
+        '{"column": "lead_partners", "heading": "Agency"}, {"column": "action", '
+        '"heading": "Actions"}]. Empty for the usual table: Action, Lead partner(s), Linked '
+        "indicators, Review date.",
     )
     previous_plan = models.ForeignKey(
         "self",
@@ -181,6 +249,17 @@ class Plan(models.Model):
         return datetime.date(self.end_year, FINANCIAL_YEAR_START_MONTH, 1) - datetime.timedelta(
             days=1
         )
+
+    @property
+    def action_columns(self) -> list[tuple[str, str]]:
+        """The action table's columns in order, as (key, heading printed)."""
+        if not self.action_table_columns:
+            return [(key.value, key.label) for key in self.DEFAULT_ACTION_COLUMNS]
+        labels = dict(self.ActionColumn.choices)
+        return [
+            (item["column"], item.get("heading") or labels[item["column"]])
+            for item in self.action_table_columns
+        ]
 
     @property
     def is_editable(self) -> bool:

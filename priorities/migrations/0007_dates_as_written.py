@@ -120,7 +120,7 @@ def _review_date() -> models.DateField:
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0004_text_limits"),
-        ("plans", "0014_published_versions"),
+        ("plans", "0016_partner_role_not_stated"),
         ("priorities", "0006_priority_label"),
     ]
 

@@ -114,8 +114,8 @@ def reverse(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0015_scanning_matrix"),
-        ("priorities", "0006_priority_label"),
+        ("plans", "0017_scanning_matrix"),
+        ("priorities", "0007_dates_as_written"),
     ]
 
     operations = [

@@ -82,8 +82,8 @@ def reverse(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0014_published_versions'),
-        ('priorities', '0006_priority_label'),
+        ('plans', '0017_scanning_matrix'),
+        ('priorities', '0008_priority_assessment_categories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -47,8 +47,8 @@ def forward(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0017_document_outline"),
-        ("priorities", "0006_priority_label"),
+        ("plans", "0018_document_outline"),
+        ("priorities", "0008_priority_assessment_categories"),
     ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

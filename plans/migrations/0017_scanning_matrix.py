@@ -191,7 +191,8 @@ def reverse(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0014_published_versions"),
+        ("plans", "0016_partner_role_not_stated"),
+        ("priorities", "0007_dates_as_written"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0014_published_versions'),
+        ('plans', '0015_demo_plan_source'),
     ]
 
     operations = [
