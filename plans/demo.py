@@ -14,14 +14,11 @@ the database as it was.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,13 +37,14 @@ from plans.demo_files import (
     text,
 )
 from plans.demo_outline import create_outline
+from plans.demo_sources import PlanLoad, outcome_for_existing, record_sources
+from plans.demo_users import DemoUser, group_named, load_demo_users
 from plans.models import (
     BudgetLine,
     DemoPlanSource,
     District,
     GlossaryTerm,
     Group,
-    Membership,
     Organisation,
     Partnership,
     PartnershipOrganisation,
@@ -57,17 +55,6 @@ from plans.models import (
 from plans.models.plan import validate_action_table_columns
 from plans.written_dates import review_date_fields
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
-
-DEMO_PASSWORD = "cspplan-demo"  # noqa: S105 -- printed for people trying the demo
-DEMO_PARTNERSHIP_SLUG = "carlisle-eden"
-DEMO_EDITOR_TASK_GROUP = "Anti-Social Behaviour and Criminal Damage Task Group"
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: str
-    password: str
 
 
 @dataclass
@@ -217,7 +204,7 @@ def load_groups(partnership: Partnership, entries: list[Any]) -> None:
             created[name] = entry["reports_to"]
     for name, reports_to in created.items():
         group = Group.objects.get(partnership=partnership, name=name)
-        group.reports_to = _group_named(partnership, reports_to, f"group {name!r}")
+        group.reports_to = group_named(partnership, reports_to, f"group {name!r}")
         group.save(update_fields=["reports_to"])
 
 
@@ -228,13 +215,6 @@ def _organisation_named(name: str, where: str) -> Organisation:
         raise DataProblem(
             f"{where}: no organisation is named {name!r} (organisations.yaml lists them)"
         ) from None
-
-
-def _group_named(partnership: Partnership, name: str, where: str) -> Group:
-    try:
-        return Group.objects.get(partnership=partnership, name=name)
-    except Group.DoesNotExist:
-        raise DataProblem(f"{where}: the partnership has no group named {name!r}") from None
 
 
 # Plans
@@ -248,13 +228,6 @@ class _PlanContext:
     groups: dict[str, Group]
     organisations: dict[str, Organisation]
     indicators: dict[str, Indicator]
-
-
-class PlanLoad(enum.Enum):
-    CREATED = "created"
-    UPDATED = "updated from a newer file"
-    CURRENT = "already as its file gives it"
-    KEPT = "kept with its edits"
 
 
 def load_partnership_plan(
@@ -271,7 +244,7 @@ def load_partnership_plan(
     )
     outcome = PlanLoad.CREATED
     if existing is not None:
-        outcome = _outcome_for_existing(existing, digest=digest, reset=reset)
+        outcome = outcome_for_existing(existing, digest=digest, reset=reset)
         if outcome in (PlanLoad.CURRENT, PlanLoad.KEPT):
             return f"{partnership.name}: {existing}", outcome
         # Priorities protect their actions from being deleted with them by accident; a reset
@@ -285,50 +258,6 @@ def load_partnership_plan(
         plan=plan, file_digest=digest, content_version=0, loaded_at=timezone.now()
     )
     return f"{partnership.name}: {plan}", outcome
-
-
-def record_sources() -> None:
-    """Note each freshly loaded plan's content version, the mark of an untouched plan."""
-    for source in DemoPlanSource.objects.filter(content_version=0).select_related(
-        "plan__content_version"
-    ):
-        source.content_version = source.plan.content_version.version
-        source.save(update_fields=["content_version"])
-
-
-def _outcome_for_existing(plan: Plan, *, digest: str, reset: bool) -> PlanLoad:
-    if reset:
-        return PlanLoad.UPDATED
-    source = getattr(plan, "demo_source", None)
-    if source is None:
-        # Loaded before the loader kept its sources: reloaded only if nobody has touched it.
-        return PlanLoad.UPDATED if _never_changed(plan) else PlanLoad.KEPT
-    if source.content_version != plan.content_version.version:
-        return PlanLoad.KEPT
-    return PlanLoad.CURRENT if source.file_digest == digest else PlanLoad.UPDATED
-
-
-def _never_changed(plan: Plan) -> bool:
-    """True when the plan's history holds only the rows the loader created: no change or
-    deletion of any kind, no row added by a person, and no workflow move or comment."""
-    histories = [
-        (Plan.history.model, "id"),
-        (Section.history.model, "plan"),
-        (RelatedStrategy.history.model, "plan"),
-        (BudgetLine.history.model, "plan"),
-        (Priority.history.model, "plan"),
-        (Aim.history.model, "priority__plan"),
-        (Action.history.model, "priority__plan"),
-        (ActionLeadPartner.history.model, "action__priority__plan"),
-    ]
-    for model, path in histories:
-        rows = model.objects.filter(**{path: plan.pk})
-        if (
-            rows.exclude(history_type="+").exists()
-            or rows.filter(history_user__isnull=False).exists()
-        ):
-            return False
-    return not (plan.transitions.exists() or plan.review_comments.exists())
 
 
 def _plan_context(partnership: Partnership) -> _PlanContext:
@@ -422,7 +351,7 @@ def create_priority(
         title=required(data, "title", where),
         background=text(data, "background"),
         aim=text(data, "aim"),
-        task_group=_group_named(context.partnership, task_group, where) if task_group else None,
+        task_group=group_named(context.partnership, task_group, where) if task_group else None,
         lead_officer=text(data, "lead_officer"),
         is_cross_cutting=bool(data.get("cross_cutting")),
         measuring_performance=text(data, "measuring_performance"),
@@ -529,7 +458,7 @@ def _lead_for_mapping(
     if entry.get("group"):
         return ActionLeadPartner(
             kind=ActionLeadPartner.Kind.GROUP,
-            group=_group_named(context.partnership, entry["group"], where),
+            group=group_named(context.partnership, entry["group"], where),
         )
     return ActionLeadPartner(
         kind=ActionLeadPartner.Kind.ORGANISATION,
@@ -552,57 +481,3 @@ def resolve_indicator(code: Any, context: _PlanContext, where: str) -> Indicator
     if indicator is None:
         raise DataProblem(f"{where}: no national indicator has the code {code!r}")
     return indicator
-
-
-# Demo users
-
-
-DEMO_ROLES: list[tuple[str, str]] = [
-    ("administrator", Membership.Role.ADMINISTRATOR),
-    ("editor", Membership.Role.EDITOR),
-    ("reviewer", Membership.Role.REVIEWER),
-    ("viewer", Membership.Role.VIEWER),
-]
-
-
-def load_demo_users() -> list[DemoUser]:
-    """A superuser for the support officer and one member of Carlisle and Eden per role.
-
-    Users who already exist get the demo password and role back rather than a duplicate.
-    """
-    partnership = Partnership.objects.filter(slug=DEMO_PARTNERSHIP_SLUG).first()
-    if partnership is None:
-        raise DataProblem(f"the demo users need the partnership {DEMO_PARTNERSHIP_SLUG!r}")
-    task_group = _group_named(partnership, DEMO_EDITOR_TASK_GROUP, "the demo editor")
-    # Hashing is slow on purpose; one hash serves every demo user.
-    password_hash = make_password(DEMO_PASSWORD)
-    support = _demo_user("support", password_hash, staff=True)
-    users = [DemoUser(support.username, "Support officer (superuser)", DEMO_PASSWORD)]
-    for username, role in DEMO_ROLES:
-        user = _demo_user(username, password_hash, staff=False)
-        user.memberships.exclude(partnership=partnership).delete()
-        membership, _ = Membership.objects.get_or_create(
-            user=user, partnership=partnership, defaults={"role": role}
-        )
-        # Saved only when it differs, so a second load leaves no history row of a non-change.
-        if membership.role != role:
-            membership.role = role
-            membership.save(update_fields=["role"])
-        membership.task_groups.set([task_group] if role == Membership.Role.EDITOR else [])
-        label = f"{Membership.Role(role).label}, {partnership.area} {partnership.short_name}"
-        if role == Membership.Role.EDITOR:
-            label += f" ({task_group.name})"
-        users.append(DemoUser(username, label, DEMO_PASSWORD))
-    return users
-
-
-def _demo_user(username: str, password_hash: str, *, staff: bool) -> User:
-    user, _ = User.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.org"}
-    )
-    user.is_staff = staff
-    user.is_superuser = staff
-    user.is_active = True
-    user.password = password_hash
-    user.save()
-    return user

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from indicators.models import Indicator, IndicatorSet
-from plans.demo import DEMO_PASSWORD
+from plans.demo_users import DEMO_PASSWORD
 from plans.models import (
     BudgetLine,
     DemoPlanSource,
