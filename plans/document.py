@@ -23,6 +23,7 @@ from plans.document_actions import (
     ActionEntry,
     IndicatorLink,
     action_table_columns,
+    rows_with_unserved_aims,
 )
 from plans.document_assessment import ScanningMatrixEntry, scanning_matrix_entry
 from plans.document_blocks import ContentsEntry, DocumentBlock, contents, document_blocks
@@ -61,6 +62,9 @@ class PriorityEntry:
     aims: list[Aim]
     actions: list[ActionEntry]
     columns: list[ActionColumnEntry] = field(default_factory=list)
+    # The table's rows: the actions, and where the table prints each action's aim, a row for
+    # each aim no action serves, in its place (plans.document_actions.rows_with_unserved_aims).
+    rows: list = field(default_factory=list)
     review_threads: list = field(default_factory=list)
 
     @property
@@ -77,12 +81,9 @@ class PriorityEntry:
 
     @property
     def aims_listed_apart(self) -> list[Aim]:
-        """The aims printed in their own table: all of them, or, where the action table
-        prints each action's aim, those no action serves."""
-        if not self.shows_aims_in_table:
-            return self.aims
-        served = {entry.action.aim_id for entry in self.actions}
-        return [aim for aim in self.aims if aim.pk not in served]
+        """The aims printed in their own table: none where the action table prints them, aims
+        without actions included."""
+        return [] if self.shows_aims_in_table else self.aims
 
 
 @dataclass
@@ -261,14 +262,17 @@ def plan_document(plan: Plan) -> PlanDocument:
             entry.first_of_aim = entry.action.aim_id != previous_aim
             previous_aim = entry.action.aim_id
         columns = action_table_columns(plan, actions)
-        for entry in actions:
-            entry.columns = columns
+        shows_aims = any(column.key == Plan.ActionColumn.AIM for column in columns)
+        rows = rows_with_unserved_aims(actions, aims) if shows_aims else list(actions)
+        for row in rows:
+            row.columns = columns
         priority_entries[priority.pk] = PriorityEntry(
             priority=priority,
             anchor=anchor,
             aims=aims,
             actions=actions,
             columns=columns,
+            rows=rows,
         )
         priorities.append(priority_entries[priority.pk])
 

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plans.document_format import links
 from plans.models import Plan
-from priorities.models import Action
+from priorities.models import Action, Aim
 
 
 @dataclass
@@ -156,3 +156,51 @@ def action_table_columns(plan: Plan, actions: list[ActionEntry]) -> list[ActionC
         ActionColumnEntry(key=key, heading=heading, width=width)
         for (key, heading), width in zip(printed, widths, strict=True)
     ]
+
+
+@dataclass
+class AimRow:
+    """A row for an aim no action serves, in a table that prints each action's aim: the plan
+    prints the aim, its baseline and its agencies where its source puts them (West Cumbria's
+    "Reduce Criminal Damage"), with the action's cell empty."""
+
+    aim: Aim
+    columns: list[ActionColumnEntry] = field(default_factory=list)
+    review_threads: list = field(default_factory=list)
+
+    @property
+    def row_html(self) -> SafeString:
+        cells = "".join(
+            f'<td class="govuk-table__cell">{self.cell_html(column.key)}</td>'
+            for column in self.columns
+        )
+        return mark_safe(f'<tr class="govuk-table__row">{cells}</tr>')  # noqa: S308
+
+    def cell_html(self, key: str) -> str:
+        column = Plan.ActionColumn
+        if key == column.AIM:
+            return _lines(self.aim.title)
+        if key == column.BASELINE:
+            return _lines(self.aim.baseline_data)
+        if key == column.LEAD_PARTNERS:
+            return escape(self.aim.agencies_label)
+        return ""
+
+
+def rows_with_unserved_aims(actions: list[ActionEntry], aims: list[Aim]) -> list:
+    """The table's rows: its actions, with a row for each aim no action serves placed after
+    the actions of the aims before it, in the aims' order."""
+    served = {entry.action.aim_id for entry in actions}
+    position = {aim.pk: aim.order for aim in aims}
+    rows: list = list(actions)
+    for aim in aims:
+        if aim.pk in served:
+            continue
+        after = [
+            index
+            for index, row in enumerate(rows)
+            if position.get(row.aim.pk if isinstance(row, AimRow) else row.action.aim_id, -1)
+            < aim.order
+        ]
+        rows.insert(after[-1] + 1 if after else 0, AimRow(aim=aim))
+    return rows
