@@ -139,6 +139,13 @@ MEDIA_URL = "media/"
 # A PDF that takes longer is stopped and refused with a message (plans.pdf).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", default=60)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Word and spreadsheet files brought into a plan (plans.uploads): larger files are refused with
+# a message naming both sizes, and a file that unpacks to more is refused as a zip bomb.
+IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", default=10)
+IMPORT_MAX_UNPACKED_MEGABYTES = env_int("IMPORT_MAX_UNPACKED_MEGABYTES", default=200)
+# Uploads are read in memory up to the import limit; Django's own 2.5 MB default would spill
+# them to temporary files first.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_MEGABYTES * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -7,6 +7,7 @@ from plans.models.assessment import (
     ScanningMatrix,
 )
 from plans.models.document import DemoPlanSource, PlanContentVersion
+from plans.models.imports import PlanImport
 from plans.models.invitation import Invitation
 from plans.models.outline import OutlineBlock
 from plans.models.partnership import (
@@ -48,6 +49,7 @@ __all__ = [
     "PartnershipOrganisation",
     "Plan",
     "PlanContentVersion",
+    "PlanImport",
     "PlanQuerySet",
     "PlanTransition",
     "PublishedCopy",
