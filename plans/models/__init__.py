@@ -7,7 +7,7 @@ from plans.models.assessment import (
     ScanningMatrix,
 )
 from plans.models.document import DemoPlanSource, PlanContentVersion
-from plans.models.imports import PlanImport
+from plans.models.imports import ImportSource, PendingImport, PlanImport
 from plans.models.invitation import Invitation
 from plans.models.outline import OutlineBlock
 from plans.models.partnership import (
@@ -40,6 +40,7 @@ __all__ = [
     "GlossaryTerm",
     "HiddenComment",
     "Group",
+    "ImportSource",
     "Invitation",
     "Membership",
     "Organisation",
@@ -47,6 +48,7 @@ __all__ = [
     "Partnership",
     "PartnershipLogo",
     "PartnershipOrganisation",
+    "PendingImport",
     "Plan",
     "PlanContentVersion",
     "PlanImport",

@@ -6,18 +6,64 @@ names the import, so the audit log can show the import as one change and list wh
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from plans.limits import COMMENT_MAX, TextLimit
 from plans.models.partnership import Group
 from plans.models.plan import Plan
 
 
+class ImportSource(models.TextChoices):
+    WORD = "word", "Word document"
+    SPREADSHEET = "spreadsheet", "Spreadsheet"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def stale(self) -> PendingImportQuerySet:
+        return self.filter(uploaded_at__lt=timezone.now() - datetime.timedelta(days=1))
+
+
+class PendingImport(models.Model):
+    """A file uploaded and checked, waiting while its preview is read and confirmed.
+
+    Kept in the database, not in a session or on one server's disk, so the confirm may reach
+    any app server. Only the person who uploaded it may see its preview or confirm it. It is
+    deleted when confirmed; each new upload deletes its uploader's earlier ones for the plan,
+    and every one more than a day old (see `PendingImportQuerySet.stale`).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pending_imports")
+    task_group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The task group whose actions are being imported; empty for the whole plan.",
+    )
+    source = models.CharField(max_length=20, choices=ImportSource.choices)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"“{self.file_name}” waiting to be imported into {self.plan}"
+
+
 class PlanImport(models.Model):
-    class Source(models.TextChoices):
-        WORD = "word", "Word document"
-        SPREADSHEET = "spreadsheet", "Spreadsheet"
+    Source = ImportSource
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
     task_group = models.ForeignKey(
