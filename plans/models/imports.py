@@ -10,10 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from plans.limits import COMMENT_MAX, TextLimit
-from plans.models.partnership import Group
+from plans.models.partnership import Group, Partnership
 from plans.models.plan import Plan
 
 
@@ -36,7 +37,20 @@ class PendingImport(models.Model):
     and every one more than a day old (see `PendingImportQuerySet.stale`).
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pending_imports")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pending_imports",
+        help_text="The draft the file goes into; empty when confirming creates a new draft.",
+    )
+    new_plan_title = models.CharField(max_length=300, blank=True)
+    new_plan_start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    new_plan_end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     task_group = models.ForeignKey(
         Group,
         on_delete=models.CASCADE,
@@ -57,9 +71,23 @@ class PendingImport(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False)
+                | (
+                    ~Q(new_plan_title="")
+                    & Q(new_plan_start_year__isnull=False)
+                    & Q(new_plan_end_year__isnull=False)
+                ),
+                name="pending_import_has_a_plan_or_a_new_ones_title_and_years",
+                violation_error_message="Choose the draft to import into, or give the new plan's "
+                "title and years.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"“{self.file_name}” waiting to be imported into {self.plan}"
+        target = self.plan or f"a new plan, {self.new_plan_title}"
+        return f"“{self.file_name}” waiting to be imported into {target}"
 
 
 class PlanImport(models.Model):
