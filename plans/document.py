@@ -55,6 +55,11 @@ class SectionEntry:
     review_threads: list = field(default_factory=list)
 
 
+# From this many columns, a priority's large-print action table is printed with the priority
+# on landscape pages (plan-pdf.css).
+WIDE_TABLE_COLUMNS = 5
+
+
 @dataclass
 class PriorityEntry:
     priority: Priority
@@ -70,6 +75,11 @@ class PriorityEntry:
     @property
     def column_count(self) -> int:
         return len(self.columns)
+
+    @property
+    def is_wide(self) -> bool:
+        """Five or more columns: too narrow for large print across a portrait page."""
+        return self.column_count >= WIDE_TABLE_COLUMNS
 
     @property
     def shows_review_dates(self) -> bool:

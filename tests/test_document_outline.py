@@ -534,7 +534,6 @@ CARLISLE = [
     "Acquisitive Crime",
     "Resourcing the Plan",
     "Insert 2010/11 budget",
-    "Indicators",
 ]
 EAST_CAMBRIDGESHIRE = [
     "Acknowledgements",
@@ -623,6 +622,15 @@ def test_carlisle_and_west_cumbria_print_no_glossary_as_their_sources_do(referen
     for slug in ("carlisle-eden", "west-cumbria"):
         assert "Glossary" not in reference_plans[slug]["headings"]
         assert reference_plans[slug]["glossary"]  # the partnership's terms are kept
+
+
+def test_carlisle_prints_its_own_headline_indicators_and_no_generated_indicator_list(
+    reference_plans,
+):
+    carlisle = reference_plans["carlisle-eden"]
+    assert "Indicators" not in carlisle["headings"]
+    assert "Headline National Indicators" in carlisle["headings"]
+    assert words("NI 15 Serious violent crime") in carlisle["text"]
 
 
 def test_east_cambridgeshire_prints_all_34_glossary_terms_as_appendix_a(reference_plans):

@@ -115,6 +115,7 @@ def demo(django_db_setup, django_db_blocker):
             "carlisle": pages(plan_pdf(plan_document(carlisle))),
             "carlisle_large": pages(plan_pdf(plan_document(carlisle), large_print=True)),
             "west_cumbria": pages(plan_pdf(plan_document(west_cumbria))),
+            "west_cumbria_large": pages(plan_pdf(plan_document(west_cumbria), large_print=True)),
         }
         dated = Action.objects.current().filter(priority__plan=west_cumbria).first()
         Action.objects.filter(pk=dated.pk).update(review_date=datetime.date(2012, 9, 30))
@@ -277,6 +278,7 @@ def test_nothing_prints_beyond_the_margins(demo, layout):
         assert outside_margins(layout[name]) == [], name
     assert outside_margins(demo["carlisle"]) == []
     assert outside_margins(demo["carlisle_large"]) == []
+    assert outside_margins(demo["west_cumbria_large"]) == []
 
 
 def test_a_wide_table_prints_every_filled_column_and_its_long_words(layout):
@@ -290,8 +292,8 @@ def test_a_wide_table_prints_every_filled_column_and_its_long_words(layout):
 
 
 def test_no_table_header_row_is_left_alone_at_a_page_foot(demo, layout):
-    for pdf_pages in (demo["carlisle"], demo["carlisle_large"], demo["west_cumbria"]):
-        assert header_rows_alone(pdf_pages) == []
+    for name in ("carlisle", "carlisle_large", "west_cumbria", "west_cumbria_large"):
+        assert header_rows_alone(demo[name]) == [], name
     for name in ("usual", "usual_large"):
         assert header_rows_alone(layout[name]) == [], name
 
@@ -300,6 +302,7 @@ def test_no_heading_is_the_last_line_of_its_page(demo, layout):
     assert headings_last_on_their_page(demo["carlisle"], large_print=False) == []
     assert headings_last_on_their_page(demo["carlisle_large"], large_print=True) == []
     assert headings_last_on_their_page(demo["west_cumbria"], large_print=False) == []
+    assert headings_last_on_their_page(demo["west_cumbria_large"], large_print=True) == []
     assert headings_last_on_their_page(layout["usual"], large_print=False) == []
     assert headings_last_on_their_page(layout["usual_large"], large_print=True) == []
 
@@ -389,6 +392,28 @@ def test_west_cumbria_prints_its_action_table_as_its_source_does(demo):
     assert abs(data.x - headings["Baseline"].x) < 1  # "Baseline Data", wrapped
     text = " ".join(" ".join(page.text for page in pdf_pages).split())
     assert "Cumbria Observatory Data" in text
+
+
+def test_large_print_puts_six_column_tables_on_landscape_pages_with_whole_words(demo):
+    """Across a portrait page, West Cumbria's large-print table broke "Constabula|ry" and
+    "Decem|ber": its priorities print on landscape pages, headings and all."""
+    pdf_pages = demo["west_cumbria_large"]
+    table_pages = [page for page in pdf_pages if captions(page, "Actions:")]
+    assert table_pages
+    assert all(page.width > page.height for page in table_pages)
+    assert pdf_pages[0].width < pdf_pages[0].height  # the cover stays portrait
+    printed = {word for page in table_pages for text in body(page) for word in text.text.split()}
+    assert {"Constabulary", "December", "Probation", "Authorities"} <= printed
+    assert printed.isdisjoint({"Constabula", "Decem", "Probatio", "Authoritie"})
+    heading = next(
+        page
+        for page in pdf_pages
+        if any(
+            text.text == "Reduce Re-Offending" and text.size >= HEADING_PT[True]
+            for text in body(page)
+        )
+    )
+    assert heading.width > heading.height  # the priority's heading is not left portrait alone
 
 
 def test_west_cumbria_prints_review_date_last_once_an_action_has_one(demo):
