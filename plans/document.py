@@ -234,13 +234,18 @@ def plan_document(plan: Plan) -> PlanDocument:
     )
 
     appendix: dict[int, AppendixIndicator] = {}
+    # A code links to its entry in the indicator list only where the plan prints that list.
+    lists_indicators = any(
+        item.kind == OutlineBlock.Kind.INDICATORS and item.is_shown for item in outline
+    )
 
     def link(indicator: Indicator) -> IndicatorLink:
         if indicator.pk not in appendix:
             appendix[indicator.pk] = AppendixIndicator(
                 indicator=indicator, anchor=f"indicator-{indicator.pk}"
             )
-        return IndicatorLink(code=indicator.code, anchor=f"indicator-{indicator.pk}")
+        anchor = f"indicator-{indicator.pk}" if lists_indicators else ""
+        return IndicatorLink(code=indicator.code, anchor=anchor)
 
     priorities = []
     priority_entries: dict[int, PriorityEntry] = {}

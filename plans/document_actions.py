@@ -16,7 +16,7 @@ from priorities.models import Action, Aim
 @dataclass
 class IndicatorLink:
     code: str
-    anchor: str
+    anchor: str  # empty where the plan prints no indicator list to link to
 
 
 # Each column's share of an action table's width before the shares of the columns a table

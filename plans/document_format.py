@@ -11,10 +11,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 def links(targets: Iterable[tuple[str, str]], separator: str = ", ") -> SafeString:
     """In-page links built in Python: the largest plans have thousands, and a template loop
-    (or format_html per link) would be most of the page's rendering time."""
+    (or format_html per link) would be most of the page's rendering time. A target without
+    an anchor is printed as text: the part it would link to is not in the document."""
     return mark_safe(  # noqa: S308 -- every part is escaped here
         separator.join(
             f'<a class="govuk-link" href="#{escape(anchor)}">{escape(text)}</a>'
+            if anchor
+            else escape(text)
             for anchor, text in targets
         )
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import logging
 import re
 
 import pytest
@@ -317,6 +318,26 @@ def test_a_generated_part_switched_off_prints_nowhere(client, dressed, administr
     assert "Governance structure" not in page_html(client, dressed)
     assert "Governance structure" not in pdf_body(plan_pdf(document))
     assert "Leadership Group" in pdf_body(plan_pdf(document))  # still named in the text
+
+
+def test_with_the_indicator_list_off_codes_print_as_text_with_no_link_to_nowhere(
+    client, dressed, administrator, viewer, caplog
+):
+    sign_in(client, viewer)
+    linked = page_html(client, dressed)
+    assert re.search(r'<a class="govuk-link" href="#indicator-\d+">NI 17</a>', linked)
+
+    outline_services.outline_switch(
+        plan=dressed, key="indicators", user=administrator, is_shown=False
+    )
+    html = page_html(client, dressed)
+    document = plan_document(dressed)
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        text = pdf_body(plan_pdf(document))
+
+    assert 'href="#indicator-' not in html
+    assert "NI 17" in html and "NI 17" in text
+    assert [record.message for record in caplog.records if "No anchor" in record.message] == []
 
 
 def test_the_glossary_prints_every_term_when_the_plan_chooses(dressed, administrator):
