@@ -313,3 +313,269 @@ def test_three_cells_changed_and_a_row_deleted_are_exactly_the_four_changes_save
     assert set(lead_history.values_list("action_id", flat=True)) == {relead.pk}
     assert not PendingImport.objects.exists()
     assert "0 actions added, 3 actions changed, 1 action removed" in plan_import.summary
+
+
+# Pages and who may use them -----------------------------------------------------------------
+
+
+def test_the_action_plan_pages_link_to_the_downloads_and_the_import(client, editor, action, plan):
+    client.force_login(editor)
+    page = client.get(reverse("priorities:action_plan", args=[action.priority_id])).content
+    group = action.priority.task_group
+    for kind in ("xlsx", "csv"):
+        url = reverse("priorities:task_group_spreadsheet_export", args=[plan.pk, group.pk, kind])
+        assert url.encode() in page
+    assert b"?task_group=" in page and b"actions from a spreadsheet" in page
+    page = client.get(reverse("priorities:plan", args=[plan.pk])).content
+    assert reverse("priorities:spreadsheet_export", args=[plan.pk, "xlsx"]).encode() in page
+    assert b"Import from a spreadsheet" in page
+
+
+def test_a_viewer_sees_the_downloads_but_not_the_import(client, viewer, action, plan):
+    client.force_login(viewer)
+    page = client.get(reverse("priorities:plan", args=[plan.pk])).content
+    assert reverse("priorities:spreadsheet_export", args=[plan.pk, "csv"]).encode() in page
+    assert b"Import from a spreadsheet" not in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, action, plan):
+    for url in (
+        reverse("priorities:spreadsheet_export", args=[plan.pk, "xlsx"]),
+        reverse("priorities:spreadsheet_import", args=[plan.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_outsiders_are_told_nothing(client, outsider, action, plan, task_group):
+    client.force_login(outsider)
+    for url in (
+        reverse("priorities:spreadsheet_export", args=[plan.pk, "xlsx"]),
+        reverse("priorities:task_group_spreadsheet_export", args=[plan.pk, task_group.pk, "csv"]),
+        reverse("priorities:spreadsheet_import", args=[plan.pk]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_another_partnerships_task_group_and_an_unknown_format_are_not_found(
+    client, viewer, action, plan, other_partnership
+):
+    client.force_login(viewer)
+    theirs = Group.objects.create(partnership=other_partnership, name="Theirs", kind="task")
+    url = reverse("priorities:task_group_spreadsheet_export", args=[plan.pk, theirs.pk, "xlsx"])
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("priorities:spreadsheet_export", args=[plan.pk, "ods"])).status_code
+        == 404
+    )
+
+
+def test_a_viewer_may_not_import(client, viewer, action, plan):
+    client.force_login(viewer)
+    response = client.get(reverse("priorities:spreadsheet_import", args=[plan.pk]))
+    assert response.status_code == 403
+    assert "read its plans but not change them" in response.content.decode()
+
+
+def test_the_wrong_method_is_refused(client, administrator, action, plan):
+    client.force_login(administrator)
+    assert (
+        client.post(reverse("priorities:spreadsheet_export", args=[plan.pk, "csv"])).status_code
+        == 405
+    )
+    assert client.put(reverse("priorities:spreadsheet_import", args=[plan.pk])).status_code == 405
+    pending = PendingImport.objects.create(
+        partnership=plan.partnership,
+        plan=plan,
+        source="spreadsheet",
+        file_name="a.csv",
+        content=b"x",
+        uploaded_by=administrator,
+    )
+    url = reverse("priorities:spreadsheet_import_preview", args=[pending.pk])
+    assert client.delete(url).status_code == 405
+
+
+def test_an_upload_without_a_file_is_shown_again_with_its_errors(client, administrator, plan):
+    client.force_login(administrator)
+    response = client.post(reverse("priorities:spreadsheet_import", args=[plan.pk]), {})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Choose the spreadsheet to import" in body
+
+
+def test_a_confirm_without_the_previews_fingerprint_is_shown_again_with_its_error(
+    client, administrator, action, plan
+):
+    client.force_login(administrator)
+    content = f"Ref,Priority,Action,Lead partners\n{action.pk},,New words.,Cumbria Police\n"
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv"))
+    before = database_state()
+    url = reverse("priorities:spreadsheet_import_preview", args=[page.context["pending"].pk])
+    response = client.post(url, {"fingerprint": "not it"})
+    assert response.status_code == 200
+    assert "Show the preview again" in response.content.decode()
+    assert database_state() == before
+
+
+def test_someone_elses_kept_file_is_not_found(client, administrator, superuser, action, plan):
+    client.force_login(administrator)
+    content = f"Ref,Priority,Action,Lead partners\n{action.pk},,New words.,Cumbria Police\n"
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv"))
+    client.force_login(superuser)
+    url = reverse("priorities:spreadsheet_import_preview", args=[page.context["pending"].pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"fingerprint": page.context["preview"].fingerprint}).status_code == 404
+    assert Action.objects.get(pk=action.pk).text == action.text
+
+
+# Editors and task groups --------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_groups_action(plan) -> Action:
+    group = Group.objects.create(partnership=plan.partnership, name="Domestic Abuse", kind="task")
+    priority = Priority.objects.create(plan=plan, order=2, title="Domestic Abuse", task_group=group)
+    return Action.objects.create(priority=priority, order=1, text="Theirs.")
+
+
+def test_an_editor_imports_their_own_task_groups_actions(
+    client, editor, action, plan, task_group, other_groups_action
+):
+    client.force_login(editor)
+    form = client.get(reverse("priorities:spreadsheet_import", args=[plan.pk]))
+    assert [value for value, _ in form.context["form"].fields["actions"].choices] == [
+        str(task_group.pk)
+    ]
+    content = export(client, plan, "csv", task_group).content.decode("utf-8-sig")
+    content = content.replace(action.text, "Mediation for every dispute.")
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv", task_group.pk))
+    assert confirm(client, page).status_code == 302
+    assert Action.objects.get(pk=action.pk).text == "Mediation for every dispute."
+    # The other task group's action was not in the file, and not in scope: it stays.
+    assert Action.objects.get(pk=other_groups_action.pk).status == Action.Status.NOT_STARTED
+    assert PlanImport.objects.get().task_group == task_group
+
+
+def test_an_editor_cannot_import_the_whole_plan_or_another_task_groups_actions(
+    client, editor, action, plan, other_groups_action
+):
+    client.force_login(editor)
+    content = export(client, plan, "csv").content
+    before = database_state()
+    for scope in ("plan", str(other_groups_action.priority.task_group_id)):
+        response = upload(client, plan, content, "a.csv", scope)
+        assert response.status_code == 200
+        assert "Choose one of the task groups listed" in response.content.decode()
+    assert database_state() == before
+    assert not PendingImport.objects.exists()
+
+
+def test_an_editor_whose_task_groups_own_no_priority_may_not_import(
+    client, plan, action, partnership
+):
+    user = User.objects.create_user(username="elsewhere", password=PASSWORD)
+    membership = Membership.objects.create(user=user, partnership=partnership, role="editor")
+    membership.task_groups.add(Group.objects.create(partnership=partnership, name="X", kind="task"))
+    client.force_login(user)
+    response = client.get(reverse("priorities:spreadsheet_import", args=[plan.pk]))
+    assert response.status_code == 403
+    assert "your own task groups" in response.content.decode()
+
+
+def test_a_task_groups_file_naming_another_groups_action_is_refused_naming_the_row(
+    client, administrator, action, plan, task_group, other_groups_action
+):
+    client.force_login(administrator)
+    content = (
+        "Ref,Priority,Action,Lead partners\n"
+        f"{action.pk},,{action.text},Cumbria Police\n"
+        f"{other_groups_action.pk},,Theirs.,CDRP\n"
+    )
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv", task_group.pk))
+    assert [str(e) for e in page.context["preview"].errors] == [
+        f"Row 3, Ref: The action {other_groups_action.pk} is not one of "
+        f"{task_group.name}'s actions: import it with its own task group's actions"
+    ]
+
+
+# Imports into a plan that is not a draft ---------------------------------------------------
+
+
+def test_nothing_is_imported_into_a_plan_that_is_not_a_draft(client, administrator, action, plan):
+    client.force_login(administrator)
+    content = export(client, plan, "csv").content.decode("utf-8-sig")
+    content = content.replace(action.text, "Changed.")
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv"))
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    before = database_state()
+    response = confirm(client, page)
+    assert response.status_code == 403
+    assert "Only plans in draft can be changed" in response.content.decode()
+    assert database_state() == before
+    response = upload(client, plan, content.encode(), "a.csv")
+    assert response.status_code == 403
+
+
+def test_a_plan_that_left_draft_between_preview_and_save_is_refused_by_the_service(
+    administrator, action, plan
+):
+    from plans.permissions import ChangeRefused
+    from priorities.spreadsheets.importing import spreadsheet_import
+    from priorities.spreadsheets.preview import fingerprint
+    from priorities.spreadsheets.rows import Scope
+
+    pending = PendingImport.objects.create(
+        partnership=plan.partnership,
+        plan=plan,
+        source="spreadsheet",
+        file_name="a.csv",
+        content=f"Ref,Priority,Action,Lead partners\n{action.pk},,X.,CDRP\n".encode(),
+        uploaded_by=administrator,
+    )
+    seen = fingerprint(Scope(plan=plan))
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+    before = database_state()
+    with pytest.raises(ChangeRefused):
+        spreadsheet_import(pending=pending, user=administrator, fingerprint=seen, mapped={})
+    assert database_state() == before
+
+
+# Changes meanwhile -------------------------------------------------------------------------
+
+
+def test_an_action_saved_after_the_preview_stops_the_import_and_shows_the_new_preview(
+    client, administrator, editor, action, plan
+):
+    from priorities.services import action_update
+
+    client.force_login(administrator)
+    content = export(client, plan, "csv").content.decode("utf-8-sig")
+    content = content.replace("30 September 2010", "December 2010")
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv"))
+    action_update(
+        action=action,
+        user=editor,
+        version=action.version,
+        text="Saved by someone else meanwhile.",
+        lead_partners=[],
+        indicators=[],
+    )
+    before = database_state()
+    response = confirm(client, page)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone saved some of these actions after you saw the preview" in body
+    changes = response.context["preview"].changed[0].changes
+    assert {change.column for change in changes} == {
+        "Action",
+        "Lead partners",
+        "Indicators",
+        "Review date",
+    }
+    assert database_state() == before
+    # Confirming the new preview saves it.
+    assert confirm(client, response).status_code == 302
+    assert Action.objects.get(pk=action.pk).review_date_label == "December 2010"

@@ -76,7 +76,7 @@ def partner_options(partnership: Partnership) -> list[tuple[str, str]]:
 class SpreadsheetConfirmForm(forms.Form):
     """Confirms the preview that was shown (by its fingerprint), mapping each unknown lead."""
 
-    fingerprint = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -107,11 +107,15 @@ class SpreadsheetConfirmForm(forms.Form):
             self.names[name] = entry
         self.helper = _helper()
 
-    def clean_fingerprint(self) -> str:
-        fingerprint = self.cleaned_data["fingerprint"]
-        if len(fingerprint) != 64:
-            raise ValidationError("Show the preview again and confirm it from there")
-        return fingerprint
+    def clean(self) -> dict:
+        # Hidden, so its problem is the form's, shown at the top of the page.
+        data = super().clean()
+        if len(data.get("fingerprint", "")) != 64:
+            raise ValidationError(
+                "This confirmation did not come from the preview. Show the preview again and "
+                "confirm it from there"
+            )
+        return data
 
     def mapped(self) -> dict[str, LeadPartnerChoice]:
         """The unknown leads mapped to a partner, by name key; each prints as written."""

@@ -80,14 +80,15 @@ def spreadsheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise ChangeRefused(refusal)
     chosen = request.GET.get("task_group", "")
     initial = chosen if chosen in {str(g.pk) for g in task_groups} else WHOLE_PLAN
+    posted = request.method == "POST"
     form = SpreadsheetUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         task_groups=task_groups,
         whole_plan=plan.access.is_administrator,
         initial={"actions": initial},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         pending = spreadsheet_keep(
             plan=plan,
             task_group=form.task_group,
