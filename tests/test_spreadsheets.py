@@ -311,6 +311,13 @@ def test_three_cells_changed_and_a_row_deleted_are_exactly_the_four_changes_save
     )
     assert set(lead_history.values_list("history_user", flat=True)) == {carlisle_administrator.pk}
     assert set(lead_history.values_list("action_id", flat=True)) == {relead.pk}
+    # Every history row the import wrote carries the importer and the import's reason.
+    for model in (Action, ActionLeadPartner):
+        since = model.history.filter(history_date__gte=plan_import.made_at)
+        assert since.exists()
+        assert set(since.values_list("history_change_reason", "history_user")) == {
+            (reason, carlisle_administrator.pk)
+        }
     assert not PendingImport.objects.exists()
     assert "0 actions added, 3 actions changed, 1 action removed" in plan_import.summary
 
@@ -579,3 +586,32 @@ def test_an_action_saved_after_the_preview_stops_the_import_and_shows_the_new_pr
     # Confirming the new preview saves it.
     assert confirm(client, response).status_code == 302
     assert Action.objects.get(pk=action.pk).review_date_label == "December 2010"
+
+
+def test_the_preview_does_not_query_per_row(administrator, action, plan, police):
+    from plans.uploads import Upload
+    from priorities.spreadsheets.preview import import_preview
+    from priorities.spreadsheets.reading import read_sheet
+    from priorities.spreadsheets.rows import Scope
+
+    for order in range(2, 30):
+        added = Action.objects.create(priority=action.priority, order=order, text=f"A{order}")
+        ActionLeadPartner.objects.create(
+            action=added, order=1, kind="organisation", organisation=police
+        )
+    actions = list(Action.objects.order_by("order"))
+
+    def queries_for(edited: int) -> int:
+        lines = ["Ref,Priority,Action,Lead partners,Indicators,Review date"]
+        for number, each in enumerate(actions):
+            if number < edited:
+                lines.append(f"{each.pk},,Edited {number}.,CDRP / Jane {number},NI41,July 2010")
+            else:
+                lines.append(f"{each.pk},,{each.text},Cumbria Police,,")
+        upload = Upload(kind="csv", name="a.csv", content="\n".join(lines).encode())
+        with CaptureQueriesContext(connection) as queries:
+            preview = import_preview(scope=Scope(plan=plan), sheet=read_sheet(upload))
+        assert len(preview.changed) == edited and not preview.errors
+        return len(queries)
+
+    assert queries_for(25) == queries_for(2)

@@ -313,7 +313,7 @@ class _Reader:
         if self.has(layout.INDICATORS) and self.cell(layout.INDICATORS) != current.indicators_text:
             indicators = self.indicator_list()
             if indicators is not None and {i.pk for i in indicators} != {
-                i.pk for i in action.indicators.all()
+                i.pk for i in action.indicator_list
             }:
                 new = ", ".join(indicator.code for indicator in indicators)
                 change(layout.INDICATORS, "indicators", current.indicators_text, new, indicators)
