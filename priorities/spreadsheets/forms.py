@@ -11,7 +11,7 @@ from plans.models import Group, Organisation, Partnership
 from plans.uploads import Upload, read_upload
 from priorities.forms import LeadPartnerChoice
 from priorities.models import ActionLeadPartner
-from priorities.spreadsheets.preview import UnknownPartner
+from priorities.spreadsheets.changes import UnknownPartner
 from priorities.spreadsheets.reading import read_sheet
 
 WHOLE_PLAN = "plan"

@@ -22,7 +22,8 @@ from plans.written_dates import review_date_fields
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Priority
 from priorities.services._locks import _lock_draft_plan
-from priorities.spreadsheets.preview import ImportPreview, import_preview
+from priorities.spreadsheets.changes import ImportPreview
+from priorities.spreadsheets.preview import import_preview
 from priorities.spreadsheets.reading import read_sheet
 from priorities.spreadsheets.rows import Scope
 

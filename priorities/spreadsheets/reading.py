@@ -103,7 +103,8 @@ def read_sheet(upload: Upload) -> Sheet:
             f"“{upload.name}” has no rows. Export the actions, edit that file, and import it.",
             code="empty",
         )
-    known = {column.heading.casefold(): column.heading for column in COLUMNS}
+    # Columns there only to read (Number, Latest progress) are not read back.
+    known = {column.heading.casefold(): column.heading for column in COLUMNS if column.imported}
     positions: dict[int, str] = {}
     for position, heading in enumerate(rows[0][1]):
         name = known.get(" ".join(heading.split()).casefold())

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from plans.models import Group, PendingImport
 from plans.models.imports import ImportSource
 from plans.permissions import ChangeRefused, get_plan_for_user
+from priorities.spreadsheets.changes import ImportPreview
 from priorities.spreadsheets.export import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -35,7 +36,7 @@ from priorities.spreadsheets.importing import (
     spreadsheet_keep,
     upload_refusal,
 )
-from priorities.spreadsheets.preview import ImportPreview, import_preview
+from priorities.spreadsheets.preview import import_preview
 from priorities.spreadsheets.reading import read_sheet
 from priorities.spreadsheets.rows import Scope
 
@@ -78,8 +79,12 @@ def spreadsheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = upload_refusal(plan.access, plan, task_groups)
     if refusal:
         raise ChangeRefused(refusal)
+    # The task group whose action plan the link was on, else the widest choice there is.
     chosen = request.GET.get("task_group", "")
-    initial = chosen if chosen in {str(g.pk) for g in task_groups} else WHOLE_PLAN
+    if chosen in {str(group.pk) for group in task_groups}:
+        initial = chosen
+    else:
+        initial = WHOLE_PLAN if plan.access.is_administrator else str(task_groups[0].pk)
     posted = request.method == "POST"
     form = SpreadsheetUploadForm(
         request.POST if posted else None,
