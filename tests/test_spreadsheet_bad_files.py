@@ -388,3 +388,39 @@ def test_a_task_group_file_adds_only_to_that_groups_priorities(
     assert [str(e) for e in page.context["preview"].errors] == [
         "Row 3, Priority: “Theirs” is not one of the task group's priorities"
     ]
+
+
+def test_an_existing_actions_status_cannot_be_emptied(signed_in, plan, action):
+    content = workbook(current_row(action, status=""))
+    assert errors_of(signed_in, plan, content) == [
+        "Row 2, Status: Give the action's status, for example In progress"
+    ]
+
+
+def test_the_workbook_carries_the_targets_grids_which_the_import_ignores(
+    signed_in, plan, action, partnership
+):
+    from decimal import Decimal
+
+    from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetArea
+
+    measure = LocalTargetMeasure.objects.create(
+        plan=plan, order=1, name="Robbery: [all]", kind="count", change_shown="year_on_year"
+    )
+    carlisle = TargetArea.objects.create(partnership=partnership, name="Carlisle")
+    row = LocalTarget.objects.create(measure=measure, area=carlisle, order=1)
+    for year, value, baseline in ((2009, "100", True), (2010, "110", False)):
+        LocalTargetValue.objects.create(
+            target=row, year=year, value=Decimal(value), is_baseline=baseline
+        )
+    book = workbook_of(export(signed_in, plan).content)
+    assert book.sheetnames == ["Actions", "About", "Robbery   all"]
+    grid = [[cell.value for cell in line] for line in book["Robbery   all"].iter_rows()]
+    assert grid[0] == ["Robbery: [all] (offences)", None, None, None]
+    assert grid[1] == ["Area", "2009/10", "2010/11", "Change over the period"]
+    # A change printed with a "+" first is escaped, so that it stays text.
+    assert grid[2] == ["Carlisle", "100 (baseline)", "110\n+10.0%", "'+10.0%"]
+    assert book["Robbery   all"]["D3"].data_type == "s"
+    page = preview_of(signed_in, upload(signed_in, plan, saved(book)))
+    assert page.context["preview"].errors == []
+    assert not page.context["preview"].has_changes

@@ -615,3 +615,19 @@ def test_the_preview_does_not_query_per_row(administrator, action, plan, police)
         return len(queries)
 
     assert queries_for(25) == queries_for(2)
+
+
+def test_an_uploader_who_can_no_longer_change_the_plan_is_refused_the_preview(
+    client, administrator, action, plan
+):
+    client.force_login(administrator)
+    content = f"Ref,Priority,Action,Lead partners\n{action.pk},,New words.,Cumbria Police\n"
+    page = preview_of(client, upload(client, plan, content.encode(), "a.csv"))
+    Membership.objects.filter(user=administrator).update(role=Membership.Role.VIEWER)
+    url = reverse("priorities:spreadsheet_import_preview", args=[page.context["pending"].pk])
+    before = database_state()
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"fingerprint": page.context["preview"].fingerprint})
+    assert response.status_code == 403
+    assert "read its plans but not change them" in response.content.decode()
+    assert database_state() == before

@@ -150,18 +150,18 @@ class _Reader:
             return ""
         value = choices.get(typed.casefold())
         if value is None:
-            labels = list(
-                dict.fromkeys(label.capitalize() for label in choices if "_" not in label)
-            )
             self.error(column, f"“{typed}” is not one of {', '.join(labels[:-1])} or {labels[-1]}")
         return value
 
     def status(self, required: bool) -> str | None:
+        """The status named; a new action's empty cell means not started."""
         status = self.choice(layout.STATUS, STATUSES, STATUS_LABELS)
-        if status == "" and required:
+        if status != "":
+            return status
+        if required:
             self.error(layout.STATUS, "Give the action's status, for example In progress")
             return None
-        return status or Status.NOT_STARTED
+        return Status.NOT_STARTED
 
     # Rows ----------------------------------------------------------------------------------
 
