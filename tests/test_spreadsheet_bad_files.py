@@ -424,3 +424,18 @@ def test_the_workbook_carries_the_targets_grids_which_the_import_ignores(
     page = preview_of(signed_in, upload(signed_in, plan, saved(book)))
     assert page.context["preview"].errors == []
     assert not page.context["preview"].has_changes
+
+
+def test_a_csv_whose_rows_differ_in_length_is_read(signed_in, plan, action):
+    content = (
+        "Ref,Priority,Action,Lead partners,Status\n"
+        f"{action.pk},,{action.text},Cumbria Police,Not started\n"
+        ",,\n"
+        f",{action.priority.title},Short.,CDRP\n"
+        f",{action.priority.title},Another.,CDRP,In progress,extra\n"
+    ).encode()
+    page = preview_of(signed_in, upload(signed_in, plan, content, "actions.csv"))
+    preview = page.context["preview"]
+    assert preview.errors == []
+    assert [new.text for new in preview.added] == ["Short.", "Another."]
+    assert preview.unchanged == 1

@@ -8,11 +8,12 @@ escaping the export added.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import zipfile
 from dataclasses import dataclass
 
-import tablib
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
@@ -85,12 +86,13 @@ def _xlsx_rows(upload: Upload) -> list[list[str]]:
 
 
 def _csv_rows(upload: Upload) -> list[list[str]]:
-    text = upload.content.decode("utf-8")
+    # The standard library's reader rather than tablib's, which refuses a file whose rows
+    # are not all as long as its first: spreadsheets drop trailing empty cells.
+    reader = csv.reader(io.StringIO(upload.content.decode("utf-8"), newline=""))
     try:
-        dataset = tablib.Dataset().load(text, format="csv", headers=False)
-    except Exception as error:  # tablib wraps the csv module's errors in several types
+        return [[_text(value) for value in row] for row in reader]
+    except csv.Error as error:
         raise _damaged(upload.name) from error
-    return [[_text(value) for value in row] for row in dataset]
 
 
 def read_sheet(upload: Upload) -> Sheet:
