@@ -439,3 +439,34 @@ def test_a_csv_whose_rows_differ_in_length_is_read(signed_in, plan, action):
     assert preview.errors == []
     assert [new.text for new in preview.added] == ["Short.", "Another."]
     assert preview.unchanged == 1
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return content.getvalue()
+
+
+def _workbook_parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(saved(Workbook()))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda parts: {"xl/workbook.xml": b"not a workbook"},
+        lambda parts: {**parts, "xl/worksheets/sheet1.xml": b"<unclosed"},
+        lambda parts: {**parts, "xl/workbook.xml": b"<x"},
+        lambda parts: {k: v for k, v in parts.items() if "sheet1" not in k},
+    ],
+    ids=["only a workbook part", "a damaged sheet", "a damaged workbook", "no sheet"],
+)
+def test_a_workbook_with_a_damaged_part_is_refused(signed_in, plan, damage):
+    message = refused_upload(signed_in, plan, _zip(damage(_workbook_parts())), "actions.xlsx")
+    assert message == (
+        "“actions.xlsx” could not be read as a spreadsheet. Open it in its program, save it "
+        "again, and try again."
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -68,21 +67,21 @@ def _damaged(name: str) -> ValidationError:
 
 
 def _xlsx_rows(upload: Upload) -> list[list[str]]:
+    # openpyxl meets a damaged part with whatever its parser raises (KeyError for a missing
+    # part, XML syntax errors, IndexError...): any of them means the file cannot be read.
     try:
         workbook = load_workbook(upload.as_file(), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+        try:
+            names = {name.casefold(): name for name in workbook.sheetnames}
+            sheet = workbook[names.get(ACTIONS_SHEET.casefold(), workbook.sheetnames[0])]
+            return [
+                [_text(cell.value, getattr(cell, "number_format", "") or "") for cell in row]
+                for row in sheet.iter_rows()
+            ]
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001
         raise _damaged(upload.name) from error
-    try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
-        sheet = workbook[names.get(ACTIONS_SHEET.casefold(), workbook.sheetnames[0])]
-        return [
-            [_text(cell.value, getattr(cell, "number_format", "") or "") for cell in row]
-            for row in sheet.iter_rows()
-        ]
-    except (KeyError, ValueError, TypeError, IndexError) as error:
-        raise _damaged(upload.name) from error
-    finally:
-        workbook.close()
 
 
 def _csv_rows(upload: Upload) -> list[list[str]]:
