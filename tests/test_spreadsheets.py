@@ -645,3 +645,14 @@ def test_the_columns_there_only_to_read_are_ignored_on_import(client, administra
     page = preview_of(client, upload(client, plan, saved(book)))
     assert page.context["preview"].errors == []
     assert not page.context["preview"].has_changes
+
+
+def test_a_text_stored_with_windows_line_endings_round_trips_unchanged(
+    client, administrator, action, plan
+):
+    Action.objects.filter(pk=action.pk).update(text="First line.\r\nSecond line. ")
+    client.force_login(administrator)
+    for kind, name in (("xlsx", "a.xlsx"), ("csv", "a.csv")):
+        content = export(client, plan, kind).content
+        page = preview_of(client, upload(client, plan, content, name))
+        assert not page.context["preview"].has_changes

@@ -40,6 +40,12 @@ RAG_LABELS = [label for _value, label in Action.Rag.choices]
 RAGS = {label.casefold(): value for value, label in Action.Rag.choices}
 
 
+def _as_read(text: str) -> str:
+    """A stored text as a spreadsheet cell gives it back: cells come back with their line
+    endings as line feeds and without space around them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def fingerprint(scope: Scope) -> str:
     """Stands for the scope's actions as they are: any save to one of them changes it."""
     state = scope.actions().order_by("pk").values_list("pk", "version", "status", "priority_id")
@@ -214,7 +220,7 @@ class _Reader:
                 "row with an empty Ref and delete this one",
             )
         text = self.text()
-        if text is not None and text != action.text:
+        if text is not None and text != _as_read(action.text):
             change(layout.ACTION, "text", action.text, text, text)
         if self.has(layout.AIM):
             aim = self.aim(current.priority)
