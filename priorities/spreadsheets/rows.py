@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from indicators.models import Indicator
 from plans.document import _numbered_priorities
@@ -31,13 +31,14 @@ class Scope:
         plan = f"{self.plan.title} {self.plan.period_label}"
         return f"{self.task_group.name}, {plan}" if self.task_group else plan
 
-    def priorities(self):
+    def priorities(self) -> QuerySet[Priority]:
         priorities = Priority.objects.filter(plan=self.plan)
         if self.task_group is not None:
             priorities = priorities.filter(task_group=self.task_group)
         return priorities
 
-    def actions(self):
+    def actions(self) -> QuerySet[Action]:
+        """Every action in scope, removed ones included."""
         return Action.objects.filter(priority__in=self.priorities())
 
 
@@ -63,7 +64,8 @@ class ActionRow:
 
 
 def priority_numbers(plan: Plan) -> dict[int, str]:
-    """Each priority's number as the plan prints it (1, 2... and T1, T2... for themes)."""
+    """Each priority's number as the plan prints it (1, 2... and T1, T2... for themes), by
+    the document's own numbering, so a row's Number is the one printed beside the action."""
     return {priority.pk: number for priority, number in _numbered_priorities(plan_outline(plan))}
 
 
