@@ -3,6 +3,7 @@ from django.urls import path
 from indicators import target_views
 from plans import plan_detail_views, plan_list_views, section_views, subsection_views
 from priorities import priority_views, views
+from priorities.spreadsheets import views as spreadsheet_views
 
 app_name = "priorities"
 
@@ -96,4 +97,28 @@ urlpatterns += [
     path("targets/<int:pk>/move/", target_views.measure_move, name="target_measure_move"),
     path("targets/<int:pk>/remove/", target_views.measure_remove, name="target_measure_remove"),
     path("targets/<int:pk>/figures/", target_views.target_grid, name="target_grid"),
+]
+
+# Action plans as spreadsheets: a plan's or a task group's, downloaded and imported back
+urlpatterns += [
+    path(
+        "plan/<int:pk>/actions.<str:kind>",
+        spreadsheet_views.spreadsheet_export,
+        name="spreadsheet_export",
+    ),
+    path(
+        "plan/<int:pk>/task-group/<int:group_pk>/actions.<str:kind>",
+        spreadsheet_views.task_group_spreadsheet_export,
+        name="task_group_spreadsheet_export",
+    ),
+    path(
+        "plan/<int:pk>/actions/import/",
+        spreadsheet_views.spreadsheet_upload,
+        name="spreadsheet_import",
+    ),
+    path(
+        "spreadsheet-import/<int:pk>/",
+        spreadsheet_views.spreadsheet_import_preview,
+        name="spreadsheet_import_preview",
+    ),
 ]

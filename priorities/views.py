@@ -56,10 +56,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _mark_focus(priorities, request.GET.get("moved"), request.GET.get("direction"))
     can_change = plan.is_editable and plan.access.is_administrator
+    can_import = plan.is_editable and (
+        plan.access.is_administrator
+        or any(p.task_group_id in plan.access.task_group_ids for p in priorities)
+    )
     return render(
         request,
         "priorities/plan.html",
-        {"plan": plan, "priorities": priorities, "can_change_priorities": can_change},
+        {
+            "plan": plan,
+            "priorities": priorities,
+            "can_change_priorities": can_change,
+            "can_import_spreadsheet": can_import,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -40,8 +41,11 @@ from plans.models import (
     Section,
     Subsection,
 )
+from plans.models.imports import ImportSource, PendingImport
 from plans.models.invitation import token_hash
 from priorities.models import Action, Aim, Priority, ReviewComment
+from priorities.spreadsheets.preview import fingerprint as spreadsheet_fingerprint
+from priorities.spreadsheets.rows import Scope
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -1494,6 +1498,101 @@ CASES = [
     ),
 ]
 
+
+# Action plans as spreadsheets (priorities.spreadsheets)
+def _spreadsheet(kind: str) -> Callable[[World], str]:
+    return lambda w: reverse("priorities:spreadsheet_export", args=[w.plan.pk, kind])
+
+
+def _task_group_spreadsheet(world: World) -> str:
+    args = [world.plan.pk, _task_group(world), "xlsx"]
+    return reverse("priorities:task_group_spreadsheet_export", args=args)
+
+
+def _spreadsheet_csv(world: World) -> bytes:
+    return (
+        "Ref,Priority,Action,Lead partners\n"
+        f"{world.action.pk},{world.action.priority.title},Run a summer scheme.,Cumbria Police\n"
+    ).encode()
+
+
+def _spreadsheet_upload(world: World) -> dict:
+    return {
+        "actions": str(_task_group(world)),
+        "file": SimpleUploadedFile("actions.csv", _spreadsheet_csv(world)),
+    }
+
+
+def _pending_spreadsheet(world: World) -> str:
+    """A file another administrator uploaded: only they may see its preview or confirm it, so
+    every role here is told nothing (the uploader's own pages are tested in
+    tests/test_spreadsheets.py)."""
+    uploader = User.objects.create_user(username="uploader", password=PASSWORD)
+    Membership.objects.create(
+        user=uploader, partnership=world.plan.partnership, role=Membership.Role.ADMINISTRATOR
+    )
+    pending = PendingImport.objects.create(
+        partnership=world.plan.partnership,
+        plan=world.plan,
+        task_group_id=_task_group(world),
+        source=ImportSource.SPREADSHEET,
+        file_name="actions.csv",
+        content=_spreadsheet_csv(world),
+        uploaded_by=uploader,
+    )
+    return reverse("priorities:spreadsheet_import_preview", args=[pending.pk])
+
+
+def _spreadsheet_confirm(world: World) -> dict:
+    group = Group.objects.get(pk=_task_group(world))
+    return {"fingerprint": spreadsheet_fingerprint(Scope(plan=world.plan, task_group=group))}
+
+
+SOMEONE_ELSES = {role: HIDDEN for role in ROLES} | {"anonymous": LOGIN}
+
+CASES += [
+    Case("download the plan's actions (XLSX)", "get", _spreadsheet("xlsx"), members_only()),
+    Case("download the plan's actions (CSV)", "get", _spreadsheet("csv"), members_only()),
+    Case("download a task group's actions", "get", _task_group_spreadsheet, members_only()),
+    Case(
+        "download the actions of a published plan",
+        "get",
+        _spreadsheet("xlsx"),
+        members_only(),
+        plan_status=Status.PUBLISHED,
+    ),
+    Case(
+        "spreadsheet import form",
+        "get",
+        _plan_pk("priorities:spreadsheet_import"),
+        only(*EDITORS),
+    ),
+    Case(
+        "upload a spreadsheet",
+        "post",
+        _plan_pk("priorities:spreadsheet_import"),
+        only(*EDITORS),
+        data=_spreadsheet_upload,
+    ),
+    Case(
+        "upload a spreadsheet into a plan in review",
+        "post",
+        _plan_pk("priorities:spreadsheet_import"),
+        only(),
+        data=_spreadsheet_upload,
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case("spreadsheet import preview", "get", _pending_spreadsheet, SOMEONE_ELSES),
+    Case(
+        "confirm a spreadsheet import",
+        "post",
+        _pending_spreadsheet,
+        SOMEONE_ELSES,
+        data=_spreadsheet_confirm,
+    ),
+]
+
+
 # Routes the matrix deliberately leaves to their own tests: they need a token or a session
 # state (password reset links), or only sign out.
 COVERED_ELSEWHERE = {
@@ -1613,6 +1712,12 @@ MATRIX_ROUTES = {
     "priorities:target_measure_move",
     "priorities:target_measure_remove",
     "priorities:target_grid",
+}
+MATRIX_ROUTES |= {
+    "priorities:spreadsheet_export",
+    "priorities:task_group_spreadsheet_export",
+    "priorities:spreadsheet_import",
+    "priorities:spreadsheet_import_preview",
 }
 
 
