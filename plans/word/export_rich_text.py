@@ -180,15 +180,17 @@ class _Flow:
         self.has_text = True
 
     def _run(self, paragraph: Paragraph, text: str, fmt: Format) -> Any:
+        # The link first: a run of the same link just before this one is then still last.
+        link = self._hyperlink(paragraph, fmt.href) if fmt.href else None
         run = paragraph.add_run(text)
         if fmt.bold:
             run.bold = True
         if fmt.italic:
             run.italic = True
-        if fmt.href:
+        if link is not None:
             run.font.underline = True
             run.font.color.rgb = LINK_COLOUR
-            self._hyperlink(paragraph, fmt.href).append(run._r)
+            link.append(run._r)
         return run
 
     def _hyperlink(self, paragraph: Paragraph, href: str) -> Any:
