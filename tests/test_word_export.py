@@ -5,12 +5,14 @@ tables that have borders and repeating header rows; and only the plan's members 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import posixpath
 import zipfile
 
 import docx
 import mammoth
+import PIL.Image
 import pytest
 from defusedxml import ElementTree
 from django.core.management import call_command
@@ -20,7 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.document import plan_document
-from plans.models import GlossaryTerm, Plan, PublishedCopy, Section
+from plans.models import (
+    GlossaryTerm,
+    Partnership,
+    PartnershipLogo,
+    Plan,
+    PublishedCopy,
+    Section,
+)
 from plans.outline import outline_switch
 from plans.word.export import DOCX_CONTENT_TYPE, plan_word_file
 from priorities.models import Action, Priority
@@ -671,3 +680,36 @@ def test_the_public_page_of_a_published_plan_does_not_offer_it(client, rich_plan
 
     assert "Download this plan as a PDF" in page
     assert "Download as Word" not in page
+
+
+def _logo(partnership, content: bytes) -> None:
+    sha256 = hashlib.sha256(content).hexdigest()
+    PartnershipLogo.objects.create(
+        partnership=partnership, sha256=sha256, content_type="image/png", content=content
+    )
+    Partnership.objects.filter(pk=partnership.pk).update(
+        logo_sha256=sha256, logo_content_type="image/png"
+    )
+
+
+def test_the_partnerships_logo_is_on_the_cover_with_its_name_as_description(rich_plan):
+    image = io.BytesIO()
+    PIL.Image.new("RGB", (120, 40), "#1d70b8").save(image, format="PNG")
+    _logo(rich_plan.partnership, image.getvalue())
+    plan = Plan.objects.select_related("partnership").get(pk=rich_plan.pk)
+
+    word = read(plan_word_file(plan))
+
+    assert len(word.inline_shapes) == 1
+    description = word.inline_shapes[0]._inline.docPr.get("descr")
+    assert description == plan.partnership.name
+
+
+def test_a_damaged_logo_is_left_off_the_cover_and_the_rest_is_written(rich_plan):
+    _logo(rich_plan.partnership, b"\x89PNG\r\n\x1a\n not really")
+    plan = Plan.objects.select_related("partnership").get(pk=rich_plan.pk)
+
+    content = plan_word_file(plan)
+
+    assert len(read(content).inline_shapes) == 0
+    assert "Introduction" in headings(content, 1)

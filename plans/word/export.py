@@ -19,7 +19,12 @@ import docx
 from django.utils import timezone
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
+from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -150,7 +155,7 @@ def _cover(word: Any, writer: RichTextWriter, document: PlanDocument, made_on) -
 
 
 def _logo(word: Any, document: PlanDocument) -> None:
-    """The partnership's logo where Word can show it (PNG, JPEG, GIF); an SVG is left out."""
+    """The partnership's logo, as on the PDF's cover (a PNG or JPEG)."""
     if not document.cover.logo_sha256:
         return
     content = (
@@ -163,9 +168,11 @@ def _logo(word: Any, document: PlanDocument) -> None:
     if content is None:
         return
     try:
-        word.add_picture(io.BytesIO(bytes(content)), width=LOGO_WIDTH)
-    except UnrecognizedImageError:
+        # Read first, so a damaged file leaves the cover without a logo, not an empty line.
+        Image.from_blob(bytes(content))
+    except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
         return
+    word.add_picture(io.BytesIO(bytes(content)), width=LOGO_WIDTH)
     # The picture's own description, read out by screen readers.
     properties = word.paragraphs[-1]._p.xpath(".//wp:docPr")
     for element in properties:

@@ -20,7 +20,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 from lxml import html as lxml_html
 
 from plans.word.export_parts import new_table, repeat_as_header, xml_text
@@ -70,7 +69,7 @@ class RichTextWriter:
         (a new cell's own empty paragraph)."""
         if not html.strip():
             return
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        root = lxml_html.fragment_fromstring(xml_text(html), create_parent="div")
         flow = _Flow(
             self,
             container,
@@ -164,6 +163,7 @@ class _Flow:
     def close(self) -> None:
         self.paragraph = None
         self.link = None
+        self.has_text = False
 
     # Content ------------------------------------------------------------------------------
 
@@ -219,7 +219,6 @@ class _Flow:
             self.close()
             self.block(tag, element, fmt)
             self.close()
-            self.has_text = False
         elif tag == "br":
             self._paragraph().add_run().add_break(WD_BREAK.LINE)
             self.has_text = False
@@ -271,6 +270,10 @@ class _Flow:
         base = "List Number" if tag == "ol" else "List Bullet"
         style = base if depth == 1 else f"{base} {depth}"
         num_id = self.writer.restarted_numbering(style) if tag == "ol" else None
+        if items is None:
+            # Text typed straight into a list, outside its items, is kept as a paragraph.
+            self.text(element.text, fmt)
+            self.close()
         for item in items if items is not None else element:
             if not isinstance(item.tag, str):
                 continue
@@ -381,11 +384,3 @@ def _place_cells(rows: list) -> tuple[list[tuple[int, int, int, int, Any]], int]
             columns = max(columns, column)
     columns = max([columns, *(c + 1 for _r, c in taken)])
     return placed, columns
-
-
-def html_text(html: str) -> str:
-    """The words of a piece of HTML, for a heading or a caption."""
-    if not html.strip():
-        return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
-    return _SPACES.sub(" ", xml_text(etree.tostring(root, method="text", encoding="unicode")))
