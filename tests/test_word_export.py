@@ -713,3 +713,32 @@ def test_a_damaged_logo_is_left_off_the_cover_and_the_rest_is_written(rich_plan)
 
     assert len(read(content).inline_shapes) == 0
     assert "Introduction" in headings(content, 1)
+
+
+def test_an_actions_indicator_links_to_its_entry_in_the_indicators_list(dressed, action):
+    word = read(plan_word_file(dressed))
+    bookmarks = {mark.get(f"{W}name") for mark in word.element.body.iter(f"{W}bookmarkStart")}
+    table = next(t for t in word.tables if words(t.rows[0].cells[0].text) == "Action")
+    links = [
+        (link.text, link.fragment)
+        for cell in table.rows[1].cells
+        for paragraph in cell.paragraphs
+        for link in paragraph.hyperlinks
+    ]
+    indicators = {i.code: i.pk for i in action.indicators.all()}
+
+    assert links == [(code, f"indicator_{pk}") for code, pk in sorted(indicators.items())]
+    assert {fragment for _text, fragment in links} <= bookmarks
+    assert f"priority_{action.priority_id}" in bookmarks
+
+
+def test_without_the_indicators_list_an_actions_indicators_are_plain_text(
+    dressed, action, administrator
+):
+    outline_switch(plan=dressed, key="indicators", user=administrator, is_shown=False)
+    word = read(plan_word_file(Plan.objects.select_related("partnership").get(pk=dressed.pk)))
+    table = next(t for t in word.tables if words(t.rows[0].cells[0].text) == "Action")
+    cells = table.rows[1].cells
+
+    assert [link for cell in cells for p in cell.paragraphs for link in p.hyperlinks] == []
+    assert "NI 17" in " ".join(cell.text for cell in cells)

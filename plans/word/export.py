@@ -74,7 +74,7 @@ def plan_docx(document: PlanDocument, *, made_on: datetime.date) -> bytes:
     word = docx.Document()
     _page_setup(word, document)
     _properties(word, document)
-    writer = RichTextWriter(word)
+    writer = RichTextWriter(word, anchors=_anchors(document))
     _cover(word, writer, document, made_on)
     _contents(word, document)
     for block in document.blocks:
@@ -89,6 +89,19 @@ def plan_docx(document: PlanDocument, *, made_on: datetime.date) -> bytes:
 
 
 # The document as a whole ----------------------------------------------------------------------
+
+
+def _anchors(document: PlanDocument) -> set[str]:
+    """The places a link may jump to: the parts the outline shows, their subsections, and
+    the indicators' entries where the indicators are listed."""
+    anchors = set()
+    for block in document.blocks:
+        anchors.add(block.anchor)
+        if block.kind == Kind.SECTION:
+            anchors |= {sub.anchor for sub in block.entry.subsections}
+        elif block.kind == Kind.INDICATORS:
+            anchors |= {item.anchor for item in document.appendix_indicators}
+    return anchors
 
 
 def _page_setup(word: Any, document: PlanDocument) -> None:
@@ -217,14 +230,18 @@ def _field_char(paragraph: Any, kind: str) -> None:
 # The parts, one writer each ---------------------------------------------------------------
 
 
-def _heading(word: Any, text: str, level: int) -> None:
-    word.add_heading(xml_text(text), level=level)
+def _heading(word: Any, text: str, level: int) -> Any:
+    return word.add_heading(xml_text(text), level=level)
+
+
+def _block_heading(word: Any, writer: RichTextWriter, text: str, anchor: str) -> None:
+    writer.bookmark(_heading(word, text, 1), anchor)
 
 
 def _section(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
     entry = block.entry
     section = entry.section
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     writer.write(word, entry.body, heading_level=1)
     if section.signatory_name:
         paragraph = word.add_paragraph()
@@ -233,14 +250,15 @@ def _section(word: Any, writer: RichTextWriter, block: DocumentBlock, document) 
             paragraph.add_run().add_break()
             paragraph.add_run(xml_text(section.signatory_role))
     for sub in entry.subsections:
-        _heading(word, sub.subsection.title, 2)
+        writer.bookmark(_heading(word, sub.subsection.title, 2), sub.anchor)
         writer.write(word, sub.body, heading_level=2)
 
 
 def _priority(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
     entry = block.entry
     priority = entry.priority
-    _heading(word, f"{block.caption}: {block.heading}" if block.caption else block.heading, 1)
+    heading = f"{block.caption}: {block.heading}" if block.caption else block.heading
+    _block_heading(word, writer, heading, block.anchor)
     if priority.is_cross_cutting and priority.label:
         word.add_paragraph().add_run("Cross-cutting theme").bold = True
     if priority.background:
@@ -270,34 +288,34 @@ def _priority(word: Any, writer: RichTextWriter, block: DocumentBlock, document)
 
 
 def _targets(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     word.add_paragraph(
         "Each year's figure is the target; the baseline is the year counting starts from."
     )
-    targets_tables(word, document)
+    targets_tables(word, writer, document)
 
 
 def _scanning_matrix(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
     matrix = document.scanning_matrix
     # The matrix's own title, as the page and the PDF head it.
-    _heading(word, matrix.title, 1)
+    _block_heading(word, writer, matrix.title, block.anchor)
     writer.write_text(word, matrix.matrix.introduction)
     if matrix.matrix.key:
         paragraph = word.add_paragraph()
         paragraph.add_run("Key: ").bold = True
         paragraph.add_run(xml_text(matrix.matrix.key))
-    scanning_matrix_tables(word, document)
+    scanning_matrix_tables(word, writer, document)
 
 
 def _strategies(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     strategies_table(word, writer, document)
 
 
 def _governance(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
     """The structure as the list beside the page's chart: each group under the one it
     reports to."""
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     word.add_paragraph("Who reports to whom:")
     writer.write(word, _governance_list(document.governance.roots))
 
@@ -313,12 +331,12 @@ def _governance_list(nodes: list[ChartNode]) -> str:
 
 
 def _budget(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     budget_tables(word, document)
 
 
 def _indicators(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     word.add_paragraph(
         "Every indicator this plan links to, with the actions linked to it by priority and number."
     )
@@ -327,6 +345,7 @@ def _indicators(word: Any, writer: RichTextWriter, block: DocumentBlock, documen
         name = word.add_paragraph()
         name.paragraph_format.keep_with_next = True
         name.add_run(xml_text(f"{indicator.code}: {indicator.title}")).bold = True
+        writer.bookmark(name, item.anchor)
         source = indicator.indicator_set.name + (f", {indicator.psa}" if indicator.psa else "")
         linked = (
             f"Linked actions: {item.action_links}."
@@ -337,7 +356,7 @@ def _indicators(word: Any, writer: RichTextWriter, block: DocumentBlock, documen
 
 
 def _glossary(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
-    _heading(word, block.heading, 1)
+    _block_heading(word, writer, block.heading, block.anchor)
     for term in document.glossary:
         name = word.add_paragraph()
         name.paragraph_format.keep_with_next = True

@@ -47,12 +47,32 @@ class Format:
 
 
 class RichTextWriter:
-    """Writes HTML into a document's body or a table cell. One per Word document: it keeps
-    the numbering instances it makes, so each numbered list starts again at 1."""
+    """Writes HTML into a document's body or a table cell. One per Word document: it makes a
+    numbering instance for each numbered list, so each starts again at 1, and it knows the
+    anchors the document will have, so a link to one of them (an action's indicator, the
+    priorities of an indicator) jumps to its bookmark as the PDF's links do."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, anchors: set[str] | frozenset[str] = frozenset()) -> None:
         self.document = document
-        self._list_numbering: dict[str, str] = {}
+        self.anchors = anchors
+        self._bookmark_ids = 0
+
+    def bookmark(self, paragraph: Paragraph, anchor: str) -> None:
+        """Mark the paragraph as the place a link to #anchor goes to."""
+        if anchor not in self.anchors:
+            return
+        self._bookmark_ids += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmark_ids))
+        start.set(qn("w:name"), bookmark_name(anchor))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmark_ids))
+        p_pr = paragraph._p.pPr
+        if p_pr is not None:
+            p_pr.addnext(start)
+        else:
+            paragraph._p.insert(0, start)
+        paragraph._p.append(end)
 
     def write(
         self,
@@ -61,8 +81,6 @@ class RichTextWriter:
         *,
         heading_level: int = 1,
         first_paragraph: Paragraph | None = None,
-        bold: bool = False,
-        style: str | None = None,
     ) -> None:
         """Write html into container (the document, or a cell). Headings in it sit a level
         under heading_level. first_paragraph, if given, is filled before any other is added
@@ -74,10 +92,9 @@ class RichTextWriter:
             self,
             container,
             heading_level=heading_level,
-            style=style,
             paragraph=first_paragraph,
         )
-        flow.children(root, Format(bold=bold))
+        flow.children(root, Format())
 
     def write_text(
         self, container: Any, text: str, *, first_paragraph: Paragraph | None = None
@@ -194,12 +211,16 @@ class _Flow:
         return run
 
     def _hyperlink(self, paragraph: Paragraph, href: str) -> Any:
-        """The w:hyperlink the run goes in: consecutive runs of one link share it."""
+        """The w:hyperlink the run goes in: consecutive runs of one link share it. A link to
+        "#anchor" goes to the anchor's bookmark in the document."""
         if self.link is not None and self.link[0] == href and self.link[1] is paragraph._p[-1]:
             return self.link[1]
-        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         element = OxmlElement("w:hyperlink")
-        element.set(qn("r:id"), rel_id)
+        if href.startswith("#"):
+            element.set(qn("w:anchor"), bookmark_name(href[1:]))
+        else:
+            rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            element.set(qn("r:id"), rel_id)
         element.set(qn("w:history"), "1")
         paragraph._p.append(element)
         self.link = (href, element)
@@ -233,7 +254,7 @@ class _Flow:
 
     def link_element(self, element: Any, fmt: Format) -> None:
         href = xml_text((element.get("href") or "").strip())
-        if _ABSOLUTE_LINK.match(href):
+        if _ABSOLUTE_LINK.match(href) or (href.startswith("#") and href[1:] in self.writer.anchors):
             self.children(element, replace(fmt, href=href))
             return
         # A link within the site or the page means nothing in a document that leaves it:
@@ -330,6 +351,12 @@ class _Flow:
                 paragraph=cell.paragraphs[0],
             )
             flow.children(cell_element, replace(fmt, bold=fmt.bold or is_header))
+
+
+def bookmark_name(anchor: str) -> str:
+    """A page anchor as a Word bookmark's name: letters, digits and underscores, at most 40
+    characters ("indicator-12" is "indicator_12")."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", anchor)[:40]
 
 
 def _number(paragraph: Paragraph, num_id: str) -> None:

@@ -4,6 +4,7 @@ the related strategies and the budget."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -47,17 +48,18 @@ def action_table(container: Any, writer: RichTextWriter, entry: PriorityEntry) -
                 writer.write(cell, html, first_paragraph=cell.paragraphs[0])
 
 
-def targets_tables(container: Any, document: PlanDocument) -> None:
+def targets_tables(container: Any, writer: RichTextWriter, document: PlanDocument) -> None:
     for entry in document.measures:
         measure = entry.measure
         if measure.intro:
             container.add_paragraph(xml_text(measure.intro))
-        title = measure.name
+        title = escape(measure.name)
         if measure.unit:
-            title += f" ({measure.unit})"
+            title += escape(f" ({measure.unit})")
         if measure.indicator_id:
-            title += f", {measure.indicator.code}"
-        caption(container, title)
+            indicator = measure.indicator
+            title += f', <a href="#indicator-{indicator.pk}">{escape(indicator.code)}</a>'
+        writer.write(container, title, first_paragraph=container.add_paragraph(style="Caption"))
         headings = ["Area", *entry.years]
         if entry.prints_change:
             headings.append(entry.change_heading)
@@ -103,7 +105,7 @@ def _new_section(word_document: Any, orientation: WD_ORIENT) -> None:
         section.page_width, section.page_height = narrow, wide
 
 
-def scanning_matrix_tables(container: Any, document: PlanDocument) -> None:
+def scanning_matrix_tables(container: Any, writer: RichTextWriter, document: PlanDocument) -> None:
     """The matrix in the parts the PDF prints it in, each as wide as a landscape page."""
     matrix = document.scanning_matrix
     for part in matrix.parts:
@@ -126,9 +128,14 @@ def scanning_matrix_tables(container: Any, document: PlanDocument) -> None:
             if part.with_decisions and row.priorities:
                 chosen = table.add_row().cells
                 merged = chosen[0].merge(chosen[-1])
-                titles = "; ".join(link.title for link in row.priorities)
-                merged.paragraphs[0].add_run(
-                    xml_text(f"Priorities chosen from “{row.category.name}”: {titles}")
+                links = "; ".join(
+                    f'<a href="#{escape(link.anchor)}">{escape(link.title)}</a>'
+                    for link in row.priorities
+                )
+                writer.write(
+                    merged,
+                    f"Priorities chosen from “{escape(row.category.name)}”: {links}",
+                    first_paragraph=merged.paragraphs[0],
                 )
 
 
