@@ -6,8 +6,9 @@ It builds a throw-away SQLite database, loads the demo plans, adds the synthetic
 priorities x 50 actions that benchmarks/plan_rendering.py uses (three lead partners and four
 indicators each), and prints for each plan the median time of the whole export (gathering the
 document with its queries, writing the .docx, saving it) over N runs, the median CPU time,
-the peak memory Python allocated during one export (tracemalloc) and the peak resident memory
-of a forked process making one export (Django and everything loaded included).
+the peak memory Python allocated during one export (tracemalloc), and the resident memory of a
+forked process before it makes one export and at its peak (Django and everything loaded
+included).
 """
 
 from __future__ import annotations
@@ -73,23 +74,29 @@ def traced_peak_mb(plan: Plan) -> float:
     return peak / 1024 / 1024
 
 
-def peak_rss_mb(plan: Plan) -> float:
-    """Peak resident memory of a process making one export, in a forked child so one plan's
-    peak does not hide the next."""
+def peak_rss_mb(plan: Plan) -> tuple[float, float]:
+    """Resident memory of a process before it makes one export, and its peak, in a forked
+    child so one plan's peak does not hide the next. The peak counts what tracemalloc does
+    not see: libxml2's own memory for the document's XML."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         connection.close()  # the child opens its own connection
-        plan_word_file(fetched(plan))
-        with open("/proc/self/status") as status:
-            peak_kb = next(line for line in status if line.startswith("VmHWM:")).split()[1]
-        os.write(write, peak_kb.encode())
+        plan = fetched(plan)
+        before_kb = memory_kb("VmRSS:")
+        plan_word_file(plan)
+        os.write(write, f"{before_kb} {memory_kb('VmHWM:')}".encode())
         os._exit(0)
     os.close(write)
-    peak_kb = int(os.read(read, 64).decode())
+    before_kb, peak_kb = (int(part) for part in os.read(read, 64).decode().split())
     os.waitpid(pid, 0)
-    return peak_kb / 1024
+    return before_kb / 1024, peak_kb / 1024
+
+
+def memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith(field)).split()[1])
 
 
 def main() -> None:
@@ -116,7 +123,7 @@ def main() -> None:
     )
     print(
         f"{'Plan':<40} {'actions':>7} {'size':>8} {'queries':>7} {'median':>8} {'CPU':>8} "
-        f"{'traced peak':>11} {'peak RSS':>8}"
+        f"{'traced peak':>11} {'RSS before':>10} {'peak RSS':>8}"
     )
     for plan in plans:
         with CaptureQueriesContext(connection) as queries:
@@ -126,11 +133,12 @@ def main() -> None:
             (options.keep / f"{plan.partnership.slug}-{plan.slug}.docx").write_bytes(content)
         actions = sum(priority.actions.count() for priority in plan.priorities.all())
         wall, cpu = timings(plan, options.runs)
+        before, peak = peak_rss_mb(plan)
         name = f"{plan.partnership.short_name} {plan.title} {plan.period_label}"[:39]
         print(
             f"{name:<40} {actions:>7} {len(content) / 1024:>5.0f} KiB {len(queries):>7} "
             f"{wall:>6.2f} s {cpu:>6.2f} s {traced_peak_mb(plan):>8.1f} MB "
-            f"{peak_rss_mb(plan):>5.0f} MB"
+            f"{before:>7.0f} MB {peak:>5.0f} MB"
         )
     shutil.rmtree(WORK_DIR, ignore_errors=True)
 
