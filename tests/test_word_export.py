@@ -536,7 +536,7 @@ def test_text_typed_with_xml_hostile_characters_exports_without_breaking_the_fil
     Action.objects.create(
         priority=priority,
         order=1,
-        text="Ring the bell\x07 <w:p><w:r> then \U0001f6a8 & ]]> finish",
+        text="Ring the bell\x07 <w:p><w:r> then \U0001f6a8 & ]]> finish\r\nSecond line",
     )
     plan = Plan.objects.select_related("partnership").get(pk=plan.pk)
 
@@ -548,6 +548,8 @@ def test_text_typed_with_xml_hostile_characters_exports_without_breaking_the_fil
     assert "Odd characters here" in headings(content, 1)
     assert "Literally <w:p> and </w:body> and \U0001f389 & done" in text
     assert "Ring the bell <w:p><w:r> then \U0001f6a8 & ]]> finish" in text
+    cells = [cell.text for table in read(content).tables for cell in table.rows[1].cells]
+    assert any(cell.endswith("finish\nSecond line") for cell in cells)
 
 
 # The cover --------------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ TABLE_STYLE = "Table Grid"
 
 
 def xml_text(text: str) -> str:
-    """The text without the characters an XML document cannot contain."""
-    return _NOT_XML.sub("", text)
+    """The text without the characters an XML document cannot contain, and with one kind of
+    line end: a form's "\r\n" would otherwise be two line breaks in Word."""
+    return _NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def new_table(container: Any, *, rows: int, columns: int) -> Table:

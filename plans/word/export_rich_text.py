@@ -96,20 +96,12 @@ class RichTextWriter:
         )
         flow.children(root, Format())
 
-    def write_text(
-        self, container: Any, text: str, *, first_paragraph: Paragraph | None = None
-    ) -> None:
+    def write_text(self, container: Any, text: str) -> None:
         """Plain text as the document prints it with linebreaks: a blank line between
         paragraphs, a line break for a single new line."""
-        for index, chunk in enumerate(re.split(r"\n\s*\n", text.strip())):
-            if not chunk.strip():
-                continue
-            paragraph = (
-                first_paragraph
-                if index == 0 and first_paragraph is not None
-                else container.add_paragraph()
-            )
-            paragraph.add_run(xml_text(chunk.strip()))
+        for chunk in re.split(r"\n\s*\n", text.strip()):
+            if chunk.strip():
+                container.add_paragraph().add_run(xml_text(chunk.strip()))
 
     def write_link(self, paragraph: Paragraph, text: str, url: str) -> None:
         """Text linked to an address, as a hyperlink where it is a web or email address."""
@@ -241,7 +233,9 @@ class _Flow:
             self.block(tag, element, fmt)
             self.close()
         elif tag == "br":
-            self._paragraph().add_run().add_break(WD_BREAK.LINE)
+            paragraph = self._paragraph()
+            _drop_trailing_space(paragraph)
+            paragraph.add_run().add_break(WD_BREAK.LINE)
             self.has_text = False
         elif tag in ("strong", "b"):
             self.children(element, replace(fmt, bold=True))
@@ -351,6 +345,15 @@ class _Flow:
                 paragraph=cell.paragraphs[0],
             )
             flow.children(cell_element, replace(fmt, bold=fmt.bold or is_header))
+
+
+def _drop_trailing_space(paragraph: Paragraph) -> None:
+    """A space before a line break, which a browser does not show either."""
+    last = paragraph._p[-1] if len(paragraph._p) else None
+    if last is not None and last.tag == qn("w:hyperlink") and len(last):
+        last = last[-1]
+    if last is not None and last.tag == qn("w:r") and len(last) and last[-1].tag == qn("w:t"):
+        last[-1].text = (last[-1].text or "").rstrip(" ")
 
 
 def bookmark_name(anchor: str) -> str:
