@@ -744,3 +744,13 @@ def test_without_the_indicators_list_an_actions_indicators_are_plain_text(
 
     assert [link for cell in cells for p in cell.paragraphs for link in p.hyperlinks] == []
     assert "NI 17" in " ".join(cell.text for cell in cells)
+
+
+def test_the_document_is_a4_in_british_english(rich_plan):
+    word = read(plan_word_file(rich_plan))
+    section = word.sections[0]
+    languages = word.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val")
+
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert languages == ["en-GB"]
+    assert word.core_properties.language == "en-GB"

@@ -112,6 +112,9 @@ def _page_setup(word: Any, document: PlanDocument) -> None:
     normal = word.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(11)
+    # Spelling checked as British English, not the template's American.
+    for lang in word.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+        lang.set(qn("w:val"), "en-GB")
     plan = document.plan
     # Every page says what it is, as the PDF's running header and footer do.
     header = section.header.paragraphs[0]
@@ -140,7 +143,9 @@ def _properties(word: Any, document: PlanDocument) -> None:
     properties.revision = 1
 
 
-def _cover(word: Any, writer: RichTextWriter, document: PlanDocument, made_on) -> None:
+def _cover(
+    word: Any, writer: RichTextWriter, document: PlanDocument, made_on: datetime.date
+) -> None:
     plan = document.plan
     cover = document.cover
     if document.is_draft:
@@ -185,11 +190,9 @@ def _logo(word: Any, document: PlanDocument) -> None:
         Image.from_blob(bytes(content))
     except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError):
         return
-    word.add_picture(io.BytesIO(bytes(content)), width=LOGO_WIDTH)
+    picture = word.add_picture(io.BytesIO(bytes(content)), width=LOGO_WIDTH)
     # The picture's own description, read out by screen readers.
-    properties = word.paragraphs[-1]._p.xpath(".//wp:docPr")
-    for element in properties:
-        element.set("descr", xml_text(document.cover.logo_alt))
+    picture._inline.docPr.set("descr", xml_text(document.cover.logo_alt))
 
 
 def _contents(word: Any, document: PlanDocument) -> None:
