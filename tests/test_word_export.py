@@ -48,7 +48,6 @@ p[style-name='Title'] => h1.title:fresh
 p[style-name='Subtitle'] => p.subtitle:fresh
 p[style-name='TOC Heading'] => p.contents-heading:fresh
 p[style-name='caption'] => p.caption:fresh
-p[style-name='Caption'] => p.caption:fresh
 p[style-name='Quote'] => blockquote:fresh
 p[style-name='List Continue'] => p.list-continue:fresh
 p[style-name='List Continue 2'] => p.list-continue:fresh
@@ -754,3 +753,13 @@ def test_the_document_is_a4_in_british_english(rich_plan):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert languages == ["en-GB"]
     assert word.core_properties.language == "en-GB"
+
+
+def test_a_plan_with_nothing_in_it_yet_is_a_cover_alone(plan):
+    content = plan_word_file(Plan.objects.select_related("partnership").get(pk=plan.pk))
+    word = read(content)
+
+    assert [p.text for p in word.paragraphs if p.style.name == "Title"] == ["Partnership Plan"]
+    assert headings(content, 1) == []
+    assert package_problems(content) == []
+    assert mammoth_messages(content) == []

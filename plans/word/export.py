@@ -241,7 +241,9 @@ def _block_heading(word: Any, writer: RichTextWriter, text: str, anchor: str) ->
     writer.bookmark(_heading(word, text, 1), anchor)
 
 
-def _section(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _section(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     entry = block.entry
     section = entry.section
     _block_heading(word, writer, block.heading, block.anchor)
@@ -257,7 +259,9 @@ def _section(word: Any, writer: RichTextWriter, block: DocumentBlock, document) 
         writer.write(word, sub.body, heading_level=2)
 
 
-def _priority(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _priority(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     entry = block.entry
     priority = entry.priority
     heading = f"{block.caption}: {block.heading}" if block.caption else block.heading
@@ -290,7 +294,9 @@ def _priority(word: Any, writer: RichTextWriter, block: DocumentBlock, document)
             writer.write_text(word, priority.measuring_difficulties)
 
 
-def _targets(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _targets(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     _block_heading(word, writer, block.heading, block.anchor)
     word.add_paragraph(
         "Each year's figure is the target; the baseline is the year counting starts from."
@@ -298,7 +304,9 @@ def _targets(word: Any, writer: RichTextWriter, block: DocumentBlock, document) 
     targets_tables(word, writer, document)
 
 
-def _scanning_matrix(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _scanning_matrix(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     matrix = document.scanning_matrix
     # The matrix's own title, as the page and the PDF head it.
     _block_heading(word, writer, matrix.title, block.anchor)
@@ -310,12 +318,16 @@ def _scanning_matrix(word: Any, writer: RichTextWriter, block: DocumentBlock, do
     scanning_matrix_tables(word, writer, document)
 
 
-def _strategies(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _strategies(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     _block_heading(word, writer, block.heading, block.anchor)
     strategies_table(word, writer, document)
 
 
-def _governance(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _governance(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     """The structure as the list beside the page's chart: each group under the one it
     reports to."""
     _block_heading(word, writer, block.heading, block.anchor)
@@ -333,12 +345,16 @@ def _governance_list(nodes: list[ChartNode]) -> str:
     return f"<ul>{''.join(items)}</ul>"
 
 
-def _budget(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _budget(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     _block_heading(word, writer, block.heading, block.anchor)
     budget_tables(word, document)
 
 
-def _indicators(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _indicators(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     _block_heading(word, writer, block.heading, block.anchor)
     word.add_paragraph(
         "Every indicator this plan links to, with the actions linked to it by priority and number."
@@ -358,7 +374,9 @@ def _indicators(word: Any, writer: RichTextWriter, block: DocumentBlock, documen
         writer.write(word, f"<p>{escape(source)}. {linked}</p>")
 
 
-def _glossary(word: Any, writer: RichTextWriter, block: DocumentBlock, document) -> None:
+def _glossary(
+    word: Any, writer: RichTextWriter, block: DocumentBlock, document: PlanDocument
+) -> None:
     _block_heading(word, writer, block.heading, block.anchor)
     for term in document.glossary:
         name = word.add_paragraph()
