@@ -43,6 +43,7 @@ SPAN_MAX = 50
 class Format:
     bold: bool = False
     italic: bool = False
+    # A web or email address, or "#anchor" for a place in the document.
     href: str = ""
 
 
@@ -108,7 +109,7 @@ class RichTextWriter:
         html = f'<a href="{escape(url)}">{escape(text)}</a>'
         self.write(paragraph._parent, html, first_paragraph=paragraph)
 
-    def restarted_numbering(self, style_name: str) -> str:
+    def restarted_numbering(self, style_name: str) -> int:
         """A new numbering instance of a numbered list style, starting at 1: without one,
         Word carries on counting from the plan's previous list."""
         numbering = self.document.part.numbering_part.element
@@ -122,7 +123,7 @@ class RichTextWriter:
         start.set(qn("w:val"), "1")
         override.append(start)
         num.append(override)
-        return str(num.numId)
+        return num.numId
 
 
 class _Flow:
@@ -136,7 +137,7 @@ class _Flow:
         *,
         heading_level: int,
         style: str | None = None,
-        num_id: str | None = None,
+        num_id: int | None = None,
         list_depth: int = 0,
         paragraph: Paragraph | None = None,
     ) -> None:
@@ -362,11 +363,11 @@ def bookmark_name(anchor: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", anchor)[:40]
 
 
-def _number(paragraph: Paragraph, num_id: str) -> None:
+def _number(paragraph: Paragraph, num_id: int) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     num_pr = p_pr.get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = int(num_id)
+    num_pr.get_or_add_numId().val = num_id
 
 
 def _table_rows(table: Any) -> list:
