@@ -11,6 +11,7 @@ from plans import (
     review_urls,
     views,
 )
+from plans.word import export_views as word_export_views
 
 app_name = "plans"
 
@@ -159,6 +160,8 @@ urlpatterns = [
         invitation_views.invitation_decline,
         name="invitation_decline",
     ),
+    # The plan as a Word document, for its partnership's members
+    path("plan/<int:pk>/word/", word_export_views.plan_word, name="plan_word"),
     path("<slug:partnership_slug>/<slug:plan_slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:partnership_slug>/<slug:plan_slug>/pdf/", views.plan_pdf, name="plan_pdf"),
     path(

@@ -447,6 +447,22 @@ CASES = [
         everyone(OK),
         plan_status=Status.PUBLISHED,
     ),
+    # The plan as a Word document (plans.word.export_views): its members only, any status
+    Case("draft plan as Word", "get", _plan_pk("plans:plan_word"), members_only()),
+    Case(
+        "plan in review as Word",
+        "get",
+        _plan_pk("plans:plan_word"),
+        members_only(),
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "published plan as Word",
+        "get",
+        _plan_pk("plans:plan_word"),
+        members_only(),
+        plan_status=Status.PUBLISHED,
+    ),
     # The workflow
     Case(
         "send for review",
@@ -1603,6 +1619,7 @@ COVERED_ELSEWHERE = {
 }
 MATRIX_ROUTES = {
     "home",
+    "plans:plan_word",
     "plans:scanning",
     "plans:scanning_details",
     "plans:scanning_criterion_add",
