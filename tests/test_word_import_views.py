@@ -99,6 +99,7 @@ def test_an_administrator_sees_the_upload_form_with_the_partnerships_drafts(
     assert "Import a plan from Word" in html
     assert f'<option value="{plan.pk}">Partnership Plan 2010/11</option>' in html
     assert "Published Plan" not in html
+    assert re.search(r'<input[^>]*value="new"[^>]*checked', html), "a new plan, unless asked"
     assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
 
 
@@ -109,7 +110,7 @@ def test_the_upload_form_starts_with_the_draft_it_was_opened_from(client, admini
 
     html = response.content.decode()
     assert f'<option value="{plan.pk}" selected>' in html
-    assert re.search(r'value="existing"[^>]*checked', html)
+    assert re.search(r'<input[^>]*value="existing"[^>]*checked', html)
 
 
 def test_a_partnership_with_no_draft_imports_into_a_new_plan_only(

@@ -23,7 +23,7 @@ from plans.models.imports import ImportSource
 from plans.partnership_views import get_partnership_for_user
 from plans.permissions import ChangeRefused, access_for, plan_change_refusal
 from plans.uploads import Upload, read_upload
-from plans.word.import_forms import MappingForm, WordImportForm
+from plans.word.import_forms import EXISTING_DRAFT, NEW_PLAN, MappingForm, WordImportForm
 from plans.word.importing import WordImportPreview, word_import_confirm, word_import_preview
 
 UPLOAD_TEMPLATE = "plans/word/upload.html"
@@ -73,12 +73,11 @@ def word_import_upload(request: HttpRequest, partnership_slug: str) -> HttpRespo
 
 
 def _initial(partnership: Partnership, plan_pk: str) -> dict:
-    """From a draft's own page (?plan=<pk>) the form starts with that draft chosen."""
-    if not plan_pk.isdigit():
-        return {}
-    if not partnership.plans.drafts().filter(pk=int(plan_pk)).exists():
-        return {}
-    return {"target": "existing", "plan": int(plan_pk)}
+    """A new plan, unless the form was opened from a draft's own page (?plan=<pk>): then
+    that draft."""
+    if plan_pk.isdigit() and partnership.plans.drafts().filter(pk=int(plan_pk)).exists():
+        return {"target": EXISTING_DRAFT, "plan": int(plan_pk)}
+    return {"target": NEW_PLAN}
 
 
 def _checked_pending_import(
