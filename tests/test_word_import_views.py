@@ -276,8 +276,9 @@ def test_a_draft_of_another_partnership_cannot_be_chosen(
 
 def test_an_upload_into_a_new_plan_is_kept_for_its_preview(client, administrator, plan):
     client.force_login(administrator)
+    content = plan_docx()
 
-    response = client.post(_upload_url(plan.partnership), {**NEW_PLAN, "file": upload(plan_docx())})
+    response = client.post(_upload_url(plan.partnership), {**NEW_PLAN, "file": upload(content)})
 
     pending = PendingImport.objects.get()
     assert response.status_code == 302
@@ -291,7 +292,7 @@ def test_an_upload_into_a_new_plan_is_kept_for_its_preview(client, administrator
     )
     assert pending.uploaded_by == administrator
     assert pending.source == ImportSource.WORD
-    assert bytes(pending.content) == plan_docx()
+    assert bytes(pending.content) == content
 
 
 def test_a_new_upload_replaces_the_uploaders_earlier_one_and_clears_stale_ones(
@@ -363,9 +364,7 @@ def test_the_uploader_sees_what_will_be_created_and_what_was_not_recognised(
     # Recognised: as printed, and what it was matched to.
     assert re.search(r"<th[^>]*>Cumbria Police</th>\s*<td[^>]*>[^<]*Cumbria", html)
     # Not recognised: a select labelled with the name as printed, keep as printed first.
-    label = re.search(
-        rf'<label class="[^"]*" for="(id_[^"]+)">\s*{UNKNOWN_PARTNER}\s*</label>', html
-    )
+    label = re.search(rf'<label for="(id_[^"]+)"[^>]*>\s*{UNKNOWN_PARTNER}\s*</label>', html)
     assert label, "the select is labelled with the printed name"
     select = re.search(rf'<select[^>]*id="{label.group(1)}"[^>]*>(.*?)</select>', html, re.DOTALL)
     assert select
@@ -485,7 +484,8 @@ def _mapping(client, pending: PendingImport, organisation: str) -> tuple[str, st
     """The unmatched name's field and the value of `organisation` in its select."""
     html = client.get(_preview_url(pending)).content.decode()
     select = re.search(
-        rf'<label[^>]*for="id_([^"]+)">\s*{UNKNOWN_PARTNER}\s*</label>.*?<select[^>]*>(.*?)</select>',
+        rf'<label for="id_([^"]+)"[^>]*>\s*{UNKNOWN_PARTNER}\s*</label>'
+        r".*?<select[^>]*>(.*?)</select>",
         html,
         re.DOTALL,
     )
@@ -509,8 +509,10 @@ def test_confirming_saves_the_plan_with_the_names_mapped_and_shows_it(
     assert "“plan.docx” has been imported into Partnership Plan 2010/11" in html
     assert "1 priority and 1 action" in html
     assert PRIORITY in html and ACTION in html
-    action = Action.objects.get(text=ACTION)
-    assert [lead.name for lead in action.lead_partners.all()] == ["Carlisle City Council"]
+    # Linked to the organisation chosen, and printed as the document prints it.
+    [lead] = Action.objects.get(text=ACTION).lead_partners.all()
+    assert (lead.organisation, lead.printed_as) == (council, UNKNOWN_PARTNER)
+    assert not lead.is_as_written
     plan_import = PlanImport.objects.get()
     assert (plan_import.plan, plan_import.made_by) == (plan, administrator)
     assert not PendingImport.objects.exists()

@@ -58,13 +58,14 @@ def get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
 @login_required
 def word_import_upload(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     partnership = get_partnership_for_user(request, partnership_slug)
+    posted = request.method == "POST"
     form = WordImportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         partnership=partnership,
         initial=_initial(partnership, request.GET.get("plan", "")),
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         plan = None if form.into_new_plan else form.cleaned_data["plan"]
         pending = _checked_pending_import(request, form, partnership, plan)
         if pending is not None:
@@ -156,8 +157,11 @@ def word_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         # The document was read at upload; it can only fail now if the draft changed since.
         return _unreadable(request, pending, error)
+    # A confirm with no name mapped posts nothing, and is still a confirm: every name kept.
     form = MappingForm(
-        request.POST or None, partnership=pending.partnership, unmatched=preview.unmatched
+        request.POST if request.method == "POST" else None,
+        partnership=pending.partnership,
+        unmatched=preview.unmatched,
     )
     context = {"pending": pending, "preview": preview, "form": form, **_target(pending)}
     if request.method != "POST":
