@@ -66,11 +66,21 @@ def test_an_administrator_imports_a_plan_from_word_mapping_an_unknown_lead_partn
         page.get_by_text("“plan.docx” has been imported into Partnership Plan 2010/11")
     ).to_be_visible()
     assert page.url.endswith(plan.get_absolute_url())
-    expect(page.get_by_text(PRIORITY).first).to_be_visible()
-    expect(page.get_by_text(ACTION)).to_be_visible()
-    action = Action.objects.get(text=ACTION)
-    assert [lead.name for lead in action.lead_partners.all()] == ["Carlisle City Council"]
+    expect(page.get_by_role("heading", name=PRIORITY)).to_be_visible()
+    # The plan prints the lead partner as the document did, now a listed organisation's.
     row = page.locator("tr", has_text=ACTION)
-    expect(row).to_contain_text("Carlisle City Council")
+    expect(row).to_contain_text(UNKNOWN_PARTNER)
+    expect(row.get_by_text("Not a listed organisation")).to_have_count(0)
+    [lead] = Action.objects.get(text=ACTION).lead_partners.all()
+    assert lead.organisation == council
+
+    # Filtering the priority's action plan by the mapped organisation finds the action.
+    page.goto(f"{base}/actions/priority/{lead.action.priority_id}/")
+    page.get_by_text("Filter and search the actions").click()
+    page.get_by_label("Lead partner").select_option(label="Carlisle City Council")
+    page.get_by_role("button", name="Show matching actions").click()
+    expect(page.get_by_text("1 matching action.")).to_be_visible()
+    expect(page.get_by_role("link", name=ACTION)).to_be_visible()
+    assert_accessible(page)
     assert PlanImport.objects.filter(plan=plan, made_by=administrator).count() == 1
     assert not PendingImport.objects.exists()
