@@ -518,6 +518,43 @@ def test_confirming_saves_the_plan_with_the_names_mapped_and_shows_it(
     assert not PendingImport.objects.exists()
 
 
+def test_confirming_with_a_name_kept_as_printed_saves_it_as_written(
+    client, administrator, plan, council
+):
+    pending = _pending(plan, administrator)
+    client.force_login(administrator)
+    key, _value = _mapping(client, pending, "Carlisle City Council")
+
+    response = client.post(_preview_url(pending), {key: ""})
+
+    assert response.status_code == 302
+    [lead] = Action.objects.get(text=ACTION).lead_partners.all()
+    assert lead.is_as_written and lead.printed_as == UNKNOWN_PARTNER
+    assert lead.organisation is None
+
+
+def test_the_preview_counts_the_tables_a_section_keeps(client, administrator, plan):
+    document = Document()
+    document.add_heading("Introduction", level=1)
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ["Year", "Crimes", "2009", "412"], strict=True):
+        cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pending = _pending(plan, administrator, buffer.getvalue())
+    client.force_login(administrator)
+
+    response = client.get(_preview_url(pending))
+
+    html = response.content.decode()
+    row = re.search(
+        r'<th scope="row" class="govuk-table__header">Introduction</th>(.*?)</tr>', html, re.DOTALL
+    )
+    assert row
+    assert re.search(r"numeric\">1</td>", row.group(1))
+    assert "No priorities: the document has no table of actions." in html
+
+
 def test_confirming_a_new_plan_creates_the_draft(client, administrator, plan):
     pending = _pending(
         None,
