@@ -341,6 +341,22 @@ def test_a_document_with_nothing_to_import_is_refused_and_nothing_kept(client, a
     assert not PendingImport.objects.exists()
 
 
+def test_a_document_the_import_cannot_take_is_refused_with_the_reason_and_nothing_kept(
+    client, administrator, plan
+):
+    client.force_login(administrator)
+    too_long = plan_docx(action="x" * 2400)
+
+    response = client.post(
+        _upload_url(plan.partnership), {**NEW_PLAN, "file": upload(too_long, "long.docx")}
+    )
+
+    assert response.status_code == 200
+    error = _field_error(response.content.decode(), "id_file")
+    assert "the action is 2,400 characters long; the most it may be is 2,000" in error
+    assert not PendingImport.objects.exists()
+
+
 # The preview
 
 
@@ -374,6 +390,22 @@ def test_the_uploader_sees_what_will_be_created_and_what_was_not_recognised(
     assert "Printed in:" in html
     assert "Confirm import" in html
     assert not PlanImport.objects.exists()
+
+
+def test_a_kept_upload_the_import_can_no_longer_take_shows_why_and_offers_only_cancel(
+    client, administrator, plan
+):
+    pending = _pending(plan, administrator, plan_docx(action="x" * 2400))
+    client.force_login(administrator)
+
+    response = client.get(_preview_url(pending))
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "the action is 2,400 characters long" in html
+    assert "Confirm import" not in html
+    assert f'action="{_cancel_url(pending)}"' in html
 
 
 def test_a_preview_into_a_new_plan_names_it(client, administrator, plan):

@@ -12,7 +12,7 @@ ACTION = "Support school attendance initiatives."
 UNKNOWN_PARTNER = "Carlisle Community Safety Team"
 
 
-def plan_docx(*, lead_partner: str = UNKNOWN_PARTNER) -> bytes:
+def plan_docx(*, lead_partner: str = UNKNOWN_PARTNER, action: str = ACTION) -> bytes:
     """An introduction, and one priority whose action table names `lead_partner`, which the
     test partnership does not have unless a test says otherwise."""
     document = Document()
@@ -29,7 +29,7 @@ def plan_docx(*, lead_partner: str = UNKNOWN_PARTNER) -> bytes:
     ):
         cell.text = text
     for cell, text in zip(
-        table.rows[1].cells, [ACTION, lead_partner, "NI17", "March 2011"], strict=True
+        table.rows[1].cells, [action, lead_partner, "NI17", "March 2011"], strict=True
     ):
         cell.text = text
     buffer = io.BytesIO()
