@@ -60,7 +60,8 @@ NOTHING_TO_IMPORT_MESSAGE = (
 )
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Tabs, non-breaking spaces and the like read as spaces; runs of spaces are kept as typed.
+_SPACES = re.compile(r"[\t\r\f\v\u00a0]")
 # "Priority 3", "Priority 3:", "Theme A –", "Objective 2." at the start of a title.
 _LABEL = re.compile(
     r"^\s*((?:priority|theme|objective|outcome|strand)\s+(?:\d{1,3}|[A-Z])\b)\s*[:.\-–—]?\s*(.*)$",
@@ -235,7 +236,7 @@ def _chunks(root: etree._Element) -> list[_Chunk]:
 
 
 def _text(element: etree._Element) -> str:
-    """The element's text, lines kept, spaces within each line made one."""
+    """The element's text, lines kept, each line's ends trimmed."""
     lines = (_SPACES.sub(" ", line).strip() for line in element.text_content().split("\n"))
     return "\n".join(line for line in lines if line)
 
