@@ -26,13 +26,15 @@ from plans.models import (
     Subsection,
 )
 from plans.permissions import ChangeRefused
+from plans.word.document import split_label
 from plans.word.importing import (
     KEEP_AS_PRINTED,
     mapping_choices,
     word_import_confirm,
     word_import_preview,
 )
-from plans.word.reading import indicator_codes, read_word_document, split_label
+from plans.word.reading import read_word_document
+from plans.word.tables import indicator_codes
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 from tests.word_documents import REFERENCE_BUILDERS, document_with, plan_data
 
