@@ -60,6 +60,13 @@ class Assembler:
         self.sections: list[ReadSection] = []
         self.priorities: list[ReadPriority] = []
         self.first_priority_seen = False
+        self._grids: dict[int, list[list[GridCell]]] = {}
+
+    def _grid(self, table: etree._Element) -> list[list[GridCell]]:
+        """The table's grid, spread out once however often it is looked at."""
+        if id(table) not in self._grids:
+            self._grids[id(table)] = grid_of(table)
+        return self._grids[id(table)]
 
     def document(self) -> ReadDocument:
         levels = [c.level for c in self.chunks if c.heading and not c.is_title]
@@ -70,13 +77,12 @@ class Assembler:
             self._place(index, chunk)
         # Cross-cutting themes follow the numbered priorities, so Priority n keeps place n.
         self.priorities.sort(key=lambda priority: priority.is_cross_cutting)
-        self.sections = [s for s in self.sections if s.title]
         return ReadDocument(self.sections, self.priorities, self.notices)
 
-    def _tables(self, chunk: Chunk) -> Iterator[tuple[etree._Element, list[list[GridCell]]]]:
+    def _tables(self, chunk: Chunk) -> Iterator[list[list[GridCell]]]:
         for element in chunk.elements:
             if element.tag == "table":
-                yield element, grid_of(element)
+                yield self._grid(element)
 
     def _mark_priorities(self) -> None:
         """Which headings are priorities: those over an action table with no Priority column
@@ -93,7 +99,7 @@ class Assembler:
                 stack.pop()
             parents[index] = stack[-1] if stack else None
             stack.append(index)
-            for _, grid in self._tables(chunk):
+            for grid in self._tables(chunk):
                 header = header_of(grid)
                 if (header and "priority" not in header[1]) or (
                     header is None and labelled_rows(grid)
@@ -197,7 +203,7 @@ class Assembler:
         kept = 0
         for element in chunk.elements:
             if element.tag == "table":
-                grid = grid_of(element)
+                grid = self._grid(element)
                 header = header_of(grid)
                 if header is not None:
                     self._column_priorities(grid, header, where)
@@ -222,6 +228,11 @@ class Assembler:
         self.priorities.append(priority)
         self.first_priority_seen = True
         self._priority_text(priority, chunk.elements)
+        if not priority.actions and not cross_cutting:
+            self.notices.append(
+                f"“{chunk.heading}” has no action table but sits among the priorities, so it "
+                "is made a priority with no actions."
+            )
 
     def _priority_text(self, priority: ReadPriority, elements: list[etree._Element]) -> None:
         """Paragraphs go to the background until one starts "Aim –", which with the rest
@@ -229,7 +240,7 @@ class Assembler:
         in_aim = False
         for element in elements:
             if element.tag == "table":
-                grid = grid_of(element)
+                grid = self._grid(element)
                 header = header_of(grid)
                 if header is not None:
                     self._table_actions(priority, grid, header)
