@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from lxml import html as lxml_html
 
+from plans.document import plan_document
 from plans.limits import ACTION_TEXT_MAX
 from plans.models import (
     Group,
@@ -199,6 +201,10 @@ def test_each_reference_plan_built_in_word_imports_as_its_demo_data(demo, slug, 
     assert len(preview.priorities) == len(expected["priorities"])
     assert preview.action_count == len(expected["actions"])
     assert not PendingImport.objects.filter(pk=pending.pk).exists()
+    rendered = plan_document(Plan.objects.select_related("partnership").get(pk=imported.pk))
+    assert [entry.priority.title for entry in rendered.priorities] == [
+        title for _, title, _, _ in expected["priorities"]
+    ]
 
 
 def test_east_cambridgeshires_measuring_our_performance_and_its_difficulties_are_read(demo):
@@ -232,11 +238,24 @@ def test_a_document_with_no_headings_and_no_tables_is_refused_and_nothing_is_sav
     assert PendingImport.objects.filter(pk=pending.pk).exists()
 
 
-def test_a_damaged_document_is_refused_with_a_message(partnership):
+def _with_broken_text(content: bytes) -> bytes:
+    """The document with its main part cut short, so its XML is not well-formed."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            broken.writestr(item, data[:200] if item.filename == "word/document.xml" else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"PK\x03\x04 not a zip", _with_broken_text(document_with(headings=[(1, "Introduction")]))],
+)
+def test_a_damaged_document_is_refused_with_a_message(partnership, content):
     with pytest.raises(ValidationError) as refused:
-        word_import_preview(
-            plan=None, partnership=partnership, content=b"PK\x03\x04 not a zip", file_name="x"
-        )
+        word_import_preview(plan=None, partnership=partnership, content=content, file_name="x")
 
     assert "could not read this Word document" in refused.value.messages[0]
 

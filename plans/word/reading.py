@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.parsers.expat import ExpatError
 
 import mammoth
 from django.core.exceptions import ValidationError
@@ -84,7 +85,8 @@ def _document_html(content: bytes) -> etree._Element:
             style_map=STYLE_MAP,
             convert_image=mammoth.images.img_element(leave_out),
         )
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as error:
+    # A damaged archive, a part missing from it, or a part that is not well-formed XML.
+    except (zipfile.BadZipFile, KeyError, ValueError, ExpatError, etree.LxmlError) as error:
         raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from error
     html = result.value
     if not html.strip():
