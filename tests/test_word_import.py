@@ -8,10 +8,12 @@ import io
 import re
 import zipfile
 
+import docx
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import IntegrityError
 from lxml import html as lxml_html
 
 from plans.document import plan_document
@@ -36,9 +38,10 @@ from plans.word.importing import (
     word_import_preview,
 )
 from plans.word.reading import read_word_document
+from plans.word.saving import ImportWriter
 from plans.word.tables import indicator_codes
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
-from tests.word_documents import REFERENCE_BUILDERS, document_with, plan_data
+from tests.word_documents import REFERENCE_BUILDERS, document_with, plan_data, saved
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +218,9 @@ def test_east_cambridgeshires_measuring_our_performance_and_its_difficulties_are
     for priority in demo_plan.priorities.exclude(measuring_performance=""):
         assert read[priority.title].measuring_performance == priority.measuring_performance.strip()
         assert read[priority.title].measuring_difficulties == priority.measuring_difficulties
+    priority_4 = read["To reduce re-offending"]
+    assert priority_4.background[-1].endswith("Prolific and Priority Offender programme:")
+    assert len(priority_4.actions) == 3
     assert [p.title for p in document.priorities if p.is_cross_cutting] == [
         "Substance Misuse",
         "Young People",
@@ -462,6 +468,7 @@ def test_importing_into_an_existing_draft_adds_after_what_it_has(priority, admin
     )
 
     assert any("added after those" in notice for notice in preview.notices)
+    assert preview.document_title == ""
     assert [s.title for s in plan.sections.order_by("order")] == ["Foreword", "Introduction"]
     assert [(p.order, p.title) for p in plan.priorities.order_by("order")] == [
         (1, "Anti-Social Behaviour and Criminal Damage"),
@@ -574,3 +581,62 @@ def test_indicator_cells_are_read_as_codes(printed, codes):
 )
 def test_a_priority_label_is_split_from_its_title(heading, split):
     assert split_label(heading) == split
+
+
+def test_the_documents_title_is_suggested_for_a_new_plan_and_not_made_a_section(partnership):
+    document = docx.Document()
+    document.add_paragraph("Community Safety Plan 2011/12", style="Title")
+    document.add_heading("Foreword", level=1)
+    document.add_paragraph("Welcome.")
+
+    preview = word_import_preview(
+        plan=None, partnership=partnership, content=saved(document), file_name="plan.docx"
+    )
+
+    assert preview.document_title == "Community Safety Plan 2011/12"
+    assert [section.title for section in preview.sections] == ["Foreword"]
+
+
+def test_a_failure_while_saving_leaves_nothing_behind(
+    partnership, administrator, police, national_indicators, monkeypatch
+):
+    content = document_with(
+        headings=[(1, "Introduction"), (2, "Background"), (1, "Priority 1: ASB")],
+        action_rows=[["Run diversionary activities.", "Cumbria Police", "NI 17", ""]],
+    )
+    pending = pending_for(partnership, administrator, content)
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("the database refused a row")
+
+    # Sections, subsections, priorities and aims are written by then.
+    monkeypatch.setattr(ImportWriter, "_write_actions", fail)
+    with pytest.raises(IntegrityError):
+        word_import_confirm(pending=pending, user=administrator, choices={})
+
+    assert not Plan.objects.exists()
+    assert not Section.objects.exists() and not Priority.objects.exists()
+    assert not PlanImport.objects.exists()
+    assert not Section.history.exists() and not Plan.history.exists()
+    assert PendingImport.objects.filter(pk=pending.pk).exists()
+
+
+def test_an_unknown_indicator_mapped_to_one_in_the_sets_is_linked(
+    plan, administrator, national_indicators
+):
+    content = _one_action_document("Cumbria Police", indicators="Drunk behaviour")
+    preview = word_import_preview(
+        plan=plan, partnership=plan.partnership, content=content, file_name="plan.docx"
+    )
+    (unmatched,) = preview.unmatched
+    offered = dict(mapping_choices(partnership=plan.partnership, kind="indicator"))
+    ni_41 = national_indicators.indicators.get(code="NI 41")
+
+    word_import_confirm(
+        pending=pending_for(plan.partnership, administrator, content, plan=plan),
+        user=administrator,
+        choices={unmatched.key: f"indicator:{ni_41.pk}"},
+    )
+
+    assert offered[f"indicator:{ni_41.pk}"] == "NI 41 Perceptions of drunk or rowdy behaviour as a problem"
+    assert [i.code for i in Action.objects.get().indicators.all()] == ["NI 41"]

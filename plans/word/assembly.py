@@ -77,7 +77,8 @@ class Assembler:
             self._place(index, chunk)
         # Cross-cutting themes follow the numbered priorities, so Priority n keeps place n.
         self.priorities.sort(key=lambda priority: priority.is_cross_cutting)
-        return ReadDocument(self.sections, self.priorities, self.notices)
+        title = next((c.heading for c in self.chunks if c.is_title), "")
+        return ReadDocument(self.sections, self.priorities, self.notices, title)
 
     def _tables(self, chunk: Chunk) -> Iterator[list[list[GridCell]]]:
         for element in chunk.elements:

@@ -78,6 +78,7 @@ class ReadDocument:
     sections: list[ReadSection]
     priorities: list[ReadPriority]
     notices: list[str]
+    title: str = ""  # the first paragraph in Word's Title style, if any
 
 
 def text_of(element: etree._Element) -> str:

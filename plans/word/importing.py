@@ -84,6 +84,7 @@ class WordImportPreview:
     matched: tuple[MatchedName, ...]
     unmatched: tuple[UnmatchedName, ...]
     notices: tuple[str, ...]  # 'A table in "Introduction" is kept as a table.'
+    document_title: str = ""  # in Word's Title style: a new plan's title, as a suggestion
 
     @property
     def action_count(self) -> int:
@@ -130,6 +131,7 @@ def word_import_preview(
         matched=tuple(prepared.matched),
         unmatched=tuple(prepared.unmatched),
         notices=tuple(notices),
+        document_title=document.title,
     )
 
 
