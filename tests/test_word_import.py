@@ -638,5 +638,5 @@ def test_an_unknown_indicator_mapped_to_one_in_the_sets_is_linked(
         choices={unmatched.key: f"indicator:{ni_41.pk}"},
     )
 
-    assert offered[f"indicator:{ni_41.pk}"] == "NI 41 Perceptions of drunk or rowdy behaviour as a problem"
+    assert offered[f"indicator:{ni_41.pk}"] == f"NI 41 {ni_41.title}"
     assert [i.code for i in Action.objects.get().indicators.all()] == ["NI 41"]
