@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from indicators.models import Indicator, normalise_code
 from plans.limits import ACTION_TEXT_MAX, BACKGROUND_MAX, LONG_TEXT_MAX, SECTION_BODY_MAX
-from plans.models import Partnership
+from plans.models import Partnership, Section
 from plans.word.document import ReadDocument, paragraphs
 from plans.word.matching import (
     IndicatorMatcher,
@@ -22,15 +22,17 @@ from plans.word.matching import (
 )
 from plans.word.reading import read_word_document
 from plans.written_dates import WrittenDate, parse_written_date
+from priorities.models import Action, ActionLeadPartner, Priority
 
 NameKind = Literal["lead_partner", "indicator"]
 
 # The most problems one message lists; the rest are counted.
 PROBLEMS_LISTED = 10
-TITLE_MAX = 200
-LABEL_MAX = 100
-PRINTED_NAME_MAX = 200
-FUNDING_MAX = 200
+# The columns' own lengths, so a heading too long for one is named, not a database error.
+TITLE_MAX = Section._meta.get_field("title").max_length
+LABEL_MAX = Priority._meta.get_field("label").max_length
+PRINTED_NAME_MAX = ActionLeadPartner._meta.get_field("printed_as").max_length
+FUNDING_MAX = Action._meta.get_field("funding_stream").max_length
 
 
 @dataclass(frozen=True)
