@@ -7,7 +7,8 @@ out as their source documents lay them out (/work/shared/reference/plans/*.txt):
   as Heading 2, each with its background, an "Aim – ..." paragraph and an action table
   Activity | Lead Partner | Linked Indicators, lead partners printed "A / B".
 - East Cambridgeshire: each priority under a "Priority n – title" Heading 1 as a table of
-  labelled rows BACKGROUND, OBJECTIVE, ACTIONS (a bulleted list), MEASURING OUR PERFORMANCE;
+  labelled rows BACKGROUND, OBJECTIVE, ACTIONS (a bulleted list, under the sentence that
+  introduces it where there is one), MEASURING OUR PERFORMANCE;
   the two cross-cutting themes under "Cross-Cutting Themes" as Heading 2.
 - West Cumbria: one table per priority after the priorities section, Priority | Aims |
   Baseline Data | Agency | Actions | Review Date, the Priority cell merged down the whole
@@ -221,13 +222,16 @@ def east_cambridgeshire() -> bytes:
         for row, label in zip(table.rows, labels, strict=True):
             row.cells[0].text = label
         background = [p.strip() for p in part["background"].split("\n\n") if p.strip()]
+        # A closing sentence that introduces the actions ("...programme:") is printed at the
+        # top of the ACTIONS cell, above its bullets, as Priority 4 prints it.
+        introduction = background.pop() if background[-1].endswith(":") else ""
         set_cell_lines(table.cell(0, 1), background)
         table.cell(1, 1).text = part["aim"].strip()
-        set_cell_lines(
-            table.cell(2, 1),
-            [action["text"].strip() for action in part["actions"]],
-            style="List Bullet",
-        )
+        actions = [action["text"].strip() for action in part["actions"]]
+        set_cell_lines(table.cell(2, 1), actions, style="List Bullet")
+        if introduction:
+            first = table.cell(2, 1).paragraphs[0]
+            first.insert_paragraph_before(introduction, style="Normal")
         _measuring_cell(
             table.cell(3, 1),
             part.get("measuring_performance", ""),

@@ -23,7 +23,8 @@ from priorities.models import ActionLeadPartner
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _NOT_WORDS = re.compile(r"[^\w\s]+")
 # Where a printed line that names no partner may name several: "Police, Council and NHS".
-_LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"\s*[,;]\s*")
+_AND_SEPARATORS = re.compile(r"\s+and\s+|\s*&\s*", re.IGNORECASE)
 
 
 def name_key(name: str) -> str:
@@ -62,12 +63,18 @@ class PartnerMatcher:
         whole = self.match(printed)
         if whole.choice is not None:
             return [whole]
-        parts = [part for part in _LIST_SEPARATORS.split(printed) if part.strip()]
-        if len(parts) > 1:
-            matches = [self.match(part.strip()) for part in parts]
-            if all(match.choice is not None for match in matches):
-                return matches
-        return [whole]
+        matches: list[LeadMatch] = []
+        for part in (p.strip() for p in _LIST_SEPARATORS.split(printed) if p.strip()):
+            # "Prevent and Deter" is one group's name; "Police and Council" two partners.
+            found = self.match(part)
+            if found.choice is None:
+                pieces = [self.match(p.strip()) for p in _AND_SEPARATORS.split(part) if p.strip()]
+                if len(pieces) < 2 or any(piece.choice is None for piece in pieces):
+                    return [whole]
+                matches.extend(pieces)
+            else:
+                matches.append(found)
+        return matches if len(matches) > 1 else [whole]
 
 
 def own_name(choice: LeadPartnerChoice, partnership: Partnership) -> str:
