@@ -672,3 +672,18 @@ def test_a_title_written_as_the_only_top_heading_is_the_title_and_pictures_are_l
     assert "1 picture is left out: a plan keeps its words and tables, not pictures or charts." in (
         preview.notices
     )
+
+
+def test_a_new_plan_with_impossible_years_is_refused_with_the_models_message(
+    partnership, administrator
+):
+    content = document_with(headings=[(1, "Introduction")], paragraphs=["Words."])
+    pending = pending_for(
+        partnership, administrator, content, new_plan_start_year=2011, new_plan_end_year=2010
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        word_import_confirm(pending=pending, user=administrator, choices={})
+
+    assert "The end year cannot be before the start year." in refused.value.messages
+    assert not Plan.objects.exists() and not PlanImport.objects.exists()
