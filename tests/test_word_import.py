@@ -486,10 +486,16 @@ def test_importing_into_a_plan_that_left_draft_is_refused_and_nothing_is_saved(p
     content = document_with(headings=[(1, "Introduction")], paragraphs=["Words."])
     pending = pending_for(plan.partnership, administrator, content, plan=plan)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    plan.refresh_from_db()
 
+    with pytest.raises(ChangeRefused) as previewed:
+        word_import_preview(
+            plan=plan, partnership=plan.partnership, content=content, file_name="plan.docx"
+        )
     with pytest.raises(ChangeRefused) as refused:
         word_import_confirm(pending=pending, user=administrator, choices={})
 
+    assert "can no longer be changed" in previewed.value.reason
     assert "can no longer be changed" in refused.value.reason
     assert not Section.objects.filter(plan=plan).exists()
     assert not PlanImport.objects.exists()

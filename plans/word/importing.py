@@ -24,7 +24,7 @@ from plans.models import (
     Plan,
     PlanImport,
 )
-from plans.permissions import ChangeRefused
+from plans.permissions import ChangeRefused, plan_change_refusal
 from plans.refresh import _unique_slug, next_period_slug
 from plans.word.matching import indicator_label, name_key
 from plans.word.preparing import (
@@ -99,7 +99,9 @@ def word_import_preview(
 ) -> WordImportPreview:
     """What importing the document would create; raises ValidationError with the user's
     message for a document that cannot be read, has nothing to import, or has text too long
-    for where it would go (each place named)."""
+    for where it would go (each place named); ChangeRefused when the plan is not a draft."""
+    if plan is not None and (refusal := plan_change_refusal(plan)):
+        raise ChangeRefused(refusal)
     prepared = prepare(partnership=partnership, content=content)
     check_limits(prepared)
     document = prepared.document
