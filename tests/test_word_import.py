@@ -4,6 +4,7 @@ that cannot be imported is refused with a message and leaves nothing behind."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -44,6 +45,11 @@ from priorities.models import Action, ActionLeadPartner, Aim, Priority
 from tests.word_documents import REFERENCE_BUILDERS, document_with, plan_data, saved
 
 pytestmark = pytest.mark.django_db
+
+# A 1x1 pixel PNG, for a document with a picture in it.
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
 
 
 def words(html_or_text: str) -> str:
@@ -480,10 +486,16 @@ def test_importing_into_a_plan_that_left_draft_is_refused_and_nothing_is_saved(p
     content = document_with(headings=[(1, "Introduction")], paragraphs=["Words."])
     pending = pending_for(plan.partnership, administrator, content, plan=plan)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    plan.refresh_from_db()
 
+    with pytest.raises(ChangeRefused) as previewed:
+        word_import_preview(
+            plan=plan, partnership=plan.partnership, content=content, file_name="plan.docx"
+        )
     with pytest.raises(ChangeRefused) as refused:
         word_import_confirm(pending=pending, user=administrator, choices={})
 
+    assert "can no longer be changed" in previewed.value.reason
     assert "can no longer be changed" in refused.value.reason
     assert not Section.objects.filter(plan=plan).exists()
     assert not PlanImport.objects.exists()
@@ -640,3 +652,44 @@ def test_an_unknown_indicator_mapped_to_one_in_the_sets_is_linked(
 
     assert offered[f"indicator:{ni_41.pk}"] == f"NI 41 {ni_41.title}"
     assert [i.code for i in Action.objects.get().indicators.all()] == ["NI 41"]
+
+
+def test_a_title_written_as_the_only_top_heading_is_the_title_and_pictures_are_left_out(
+    partnership,
+):
+    document = docx.Document()
+    document.add_heading("Community Safety Plan 2011/12", level=1)
+    document.add_heading("Foreword", level=2)
+    document.add_paragraph("Welcome.")
+    document.add_heading("Introduction", level=2)
+    document.add_paragraph("Our area.")
+    document.add_heading("Crime", level=3)
+    document.add_picture(io.BytesIO(PIXEL_PNG))
+
+    preview = word_import_preview(
+        plan=None, partnership=partnership, content=saved(document), file_name="plan.docx"
+    )
+
+    assert preview.document_title == "Community Safety Plan 2011/12"
+    assert [(s.title, s.subsection_titles) for s in preview.sections] == [
+        ("Foreword", ()),
+        ("Introduction", ("Crime",)),
+    ]
+    assert "1 picture is left out: a plan keeps its words and tables, not pictures or charts." in (
+        preview.notices
+    )
+
+
+def test_a_new_plan_with_impossible_years_is_refused_with_the_models_message(
+    partnership, administrator
+):
+    content = document_with(headings=[(1, "Introduction")], paragraphs=["Words."])
+    pending = pending_for(
+        partnership, administrator, content, new_plan_start_year=2011, new_plan_end_year=2010
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        word_import_confirm(pending=pending, user=administrator, choices={})
+
+    assert "The end year cannot be before the start year." in refused.value.messages
+    assert not Plan.objects.exists() and not PlanImport.objects.exists()

@@ -69,6 +69,12 @@ class Assembler:
         return self._grids[id(table)]
 
     def document(self) -> ReadDocument:
+        headings = [c for c in self.chunks if c.heading and not c.is_title]
+        top = [c for c in headings if c.level == min(c.level for c in headings)] if headings else []
+        if len(top) == 1 and top[0] is headings[0] and len(headings) > 1 and not top[0].elements:
+            # One top heading over everything, with no text of its own, is the document's
+            # title written as a heading: the headings under it are the sections.
+            top[0].is_title = True
         levels = [c.level for c in self.chunks if c.heading and not c.is_title]
         self.section_level = min(levels) if levels else 1
         self.subsection_level = self.section_level + 1

@@ -24,7 +24,7 @@ from plans.models import (
     Plan,
     PlanImport,
 )
-from plans.permissions import ChangeRefused
+from plans.permissions import ChangeRefused, plan_change_refusal
 from plans.refresh import _unique_slug, next_period_slug
 from plans.word.matching import indicator_label, name_key
 from plans.word.preparing import (
@@ -99,7 +99,9 @@ def word_import_preview(
 ) -> WordImportPreview:
     """What importing the document would create; raises ValidationError with the user's
     message for a document that cannot be read, has nothing to import, or has text too long
-    for where it would go (each place named)."""
+    for where it would go (each place named); ChangeRefused when the plan is not a draft."""
+    if plan is not None and (refusal := plan_change_refusal(plan)):
+        raise ChangeRefused(refusal)
     prepared = prepare(partnership=partnership, content=content)
     check_limits(prepared)
     document = prepared.document
@@ -228,14 +230,17 @@ def word_import_confirm(
     prepared = prepare(partnership=partnership, content=bytes(pending.content))
     check_limits(prepared)
     leads, indicators = _chosen(prepared, partnership, choices)
+    plan: Plan | None = None
     if pending.plan_id is not None:
         plan = _lock_draft_plan(pending.plan_id)
         if plan.partnership_id != pending.partnership_id:
             raise ChangeRefused("This plan belongs to another partnership.")
     else:
-        plan = None
+        # Two new plans at once would take the same address: one waits for the other.
+        Partnership.objects.select_for_update().filter(pk=pending.partnership_id).first()
     # Two confirms of one upload at once: the second finds it gone.
-    if not PendingImport.objects.select_for_update().filter(pk=pending.pk).exists():
+    locked = PendingImport.objects.select_for_update().filter(pk=pending.pk)
+    if locked.values_list("pk", flat=True).first() is None:
         raise ChangeRefused(PENDING_GONE_MESSAGE)
     if plan is None:
         plan = Plan(
@@ -246,6 +251,8 @@ def word_import_confirm(
             status=Plan.Status.DRAFT,
         )
         plan.slug = _unique_slug(plan, next_period_slug(plan.start_year, plan.end_year))
+        # Years out of range give the model's own messages, not a database error.
+        plan.full_clean()
         # Its history entry is written below, once the import's reason exists.
         plan.skip_history_when_saving = True
         plan.save()

@@ -61,16 +61,23 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 def read_word_document(content: bytes) -> ReadDocument:
     """The plan's parts as the document prints them; ValidationError with the user's message
     when it cannot be read or holds nothing to import."""
-    root = _document_html(content)
+    root, images = _document_html(content)
     chunks = _chunks(root)
     if not any(chunk.heading for chunk in chunks) and not any(
         element.tag == "table" for chunk in chunks for element in chunk.elements
     ):
         raise ValidationError(NOTHING_TO_IMPORT_MESSAGE, code="empty")
-    return Assembler(chunks).document()
+    document = Assembler(chunks).document()
+    if images:
+        document.notices.append(
+            f"{images} picture{'s are' if images > 1 else ' is'} left out: a plan keeps its "
+            "words and tables, not pictures or charts."
+        )
+    return document
 
 
-def _document_html(content: bytes) -> etree._Element:
+def _document_html(content: bytes) -> tuple[etree._Element, int]:
+    """The document as an HTML tree, and how many pictures were left out of it."""
     images = 0
 
     def leave_out(image) -> dict:
@@ -95,10 +102,9 @@ def _document_html(content: bytes) -> etree._Element:
     # Line breaks inside a paragraph or cell are kept as new lines in the text read from it.
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    for image in root.iter("img"):
+    for image in list(root.iter("img")):
         image.drop_tree()
-    root.set("data-images", str(images))
-    return root
+    return root, images
 
 
 def _chunks(root: etree._Element) -> list[Chunk]:
