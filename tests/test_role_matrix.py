@@ -1555,7 +1555,7 @@ CASES += [
         "confirm a Word import into a plan in review",
         "post",
         _by_pk("plans:word_import_preview", _administrators_pending_import),
-        {**UPLOADER_ONLY, "administrator": TYPED_KEPT},
+        {**UPLOADER_ONLY, "administrator": REFUSED},
         plan_status=Status.IN_REVIEW,
     ),
     Case(

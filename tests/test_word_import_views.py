@@ -484,7 +484,7 @@ def test_a_preview_of_a_plan_that_left_draft_is_refused_with_the_reason(
     assert "is in review, so it can no longer be changed" in response.content.decode()
 
 
-def test_confirming_after_the_plan_left_draft_keeps_the_choices_and_saves_nothing(
+def test_confirming_after_the_plan_left_draft_is_refused_with_the_reason(
     client, administrator, plan, council
 ):
     pending = _pending(plan, administrator)
@@ -494,11 +494,8 @@ def test_confirming_after_the_plan_left_draft_keeps_the_choices_and_saves_nothin
 
     response = client.post(_preview_url(pending), {key: value})
 
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "is in review, so it can no longer be changed" in html
-    assert "Nothing has been imported." in html
-    assert f'<option value="{value}" selected>' in html
+    assert response.status_code == 403
+    assert "is in review, so it can no longer be changed" in response.content.decode()
     assert not PlanImport.objects.exists()
     assert not Action.objects.filter(text=ACTION).exists()
     assert PendingImport.objects.filter(pk=pending.pk).exists()

@@ -94,6 +94,10 @@ def _checked_pending_import(
     except ValidationError as error:
         form.add_error("file", error)
         return None
+    except ChangeRefused as refusal:
+        # The draft chosen left draft between the form's check and the preview.
+        form.add_error("plan", refusal.reason)
+        return None
     data = form.cleaned_data
     return _keep_upload(
         user=request.user,
@@ -144,8 +148,9 @@ def _keep_upload(
 def word_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
     """What confirming would create and match; POST confirms with the names mapped."""
     pending = get_pending_import_for_user(request, pk)
+    # A plan that left draft has nothing to preview or confirm: the reason, whichever the method.
     left_draft = plan_change_refusal(pending.plan) if pending.plan else None
-    if left_draft and request.method != "POST":
+    if left_draft:
         raise ChangeRefused(left_draft)
     try:
         preview = word_import_preview(
@@ -164,11 +169,7 @@ def word_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched=preview.unmatched,
     )
     context = {"pending": pending, "preview": preview, "form": form, **_target(pending)}
-    if request.method != "POST":
-        return render(request, PREVIEW_TEMPLATE, context)
-    if left_draft:
-        return _refused(request, context, left_draft, status=409)
-    if not form.is_valid():
+    if request.method != "POST" or not form.is_valid():
         return render(request, PREVIEW_TEMPLATE, context)
     try:
         plan_import = word_import_confirm(
