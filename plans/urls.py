@@ -12,6 +12,7 @@ from plans import (
     views,
 )
 from plans.word import export_views as word_export_views
+from plans.word import import_views as word_import_views
 
 app_name = "plans"
 
@@ -162,6 +163,22 @@ urlpatterns = [
     ),
     # The plan as a Word document, for its partnership's members
     path("plan/<int:pk>/word/", word_export_views.plan_word, name="plan_word"),
+    # A plan imported from Word: the upload, then the uploader's own preview to confirm
+    path(
+        f"{_PARTNERSHIP}import/word/",
+        word_import_views.word_import_upload,
+        name="word_import",
+    ),
+    path(
+        "import/<int:pk>/",
+        word_import_views.word_import_preview_page,
+        name="word_import_preview",
+    ),
+    path(
+        "import/<int:pk>/cancel/",
+        word_import_views.word_import_cancel,
+        name="word_import_cancel",
+    ),
     path("<slug:partnership_slug>/<slug:plan_slug>/", views.plan_detail, name="plan_detail"),
     path("<slug:partnership_slug>/<slug:plan_slug>/pdf/", views.plan_pdf, name="plan_pdf"),
     path(

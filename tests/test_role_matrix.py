@@ -31,6 +31,7 @@ from plans.models import (
     Partnership,
     PartnershipLogo,
     PartnershipOrganisation,
+    PendingImport,
     Plan,
     PlanTransition,
     PublishedCopy,
@@ -41,12 +42,13 @@ from plans.models import (
     Section,
     Subsection,
 )
-from plans.models.imports import ImportSource, PendingImport
+from plans.models.imports import ImportSource
 from plans.models.invitation import token_hash
 from priorities.models import Action, Aim, Priority, ReviewComment
 from priorities.spreadsheets.preview import fingerprint as spreadsheet_fingerprint
 from priorities.spreadsheets.rows import Scope
 from tests.conftest import PASSWORD
+from tests.word_files import plan_docx, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -1609,6 +1611,75 @@ CASES += [
 ]
 
 
+# A plan imported from Word (tests/test_word_import_views.py): the upload is the
+# administrators'; a pending import is its uploader's alone (the administrator's here), so
+# everyone else, superusers included, is told nothing of it.
+def _word_upload(world: World) -> dict:
+    return {"target": "existing", "plan": str(world.plan.pk), "file": upload(plan_docx())}
+
+
+def _administrators_pending_import(world: World) -> int:
+    administrator, _ = User.objects.get_or_create(username="administrator")
+    Membership.objects.get_or_create(
+        user=administrator,
+        partnership=world.plan.partnership,
+        defaults={"role": Membership.Role.ADMINISTRATOR},
+    )
+    pending, _ = PendingImport.objects.get_or_create(
+        partnership=world.plan.partnership,
+        plan=world.plan,
+        uploaded_by=administrator,
+        defaults={"source": "word", "file_name": "plan.docx", "content": plan_docx()},
+    )
+    return pending.pk
+
+
+UPLOADER_ONLY = {"anonymous": LOGIN, "outsider": HIDDEN, **dict.fromkeys(MEMBERS, HIDDEN)}
+UPLOADER_ONLY["administrator"] = OK
+
+CASES += [
+    Case("Word import upload form", "get", _partnership("plans:word_import"), ADMINISTRATORS),
+    Case(
+        "upload a Word document",
+        "post",
+        _partnership("plans:word_import"),
+        ADMINISTRATORS,
+        data=_word_upload,
+    ),
+    Case(
+        "Word import preview",
+        "get",
+        _by_pk("plans:word_import_preview", _administrators_pending_import),
+        UPLOADER_ONLY,
+    ),
+    Case(
+        "Word import preview of a plan in review",
+        "get",
+        _by_pk("plans:word_import_preview", _administrators_pending_import),
+        {**UPLOADER_ONLY, "administrator": REFUSED},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "confirm a Word import",
+        "post",
+        _by_pk("plans:word_import_preview", _administrators_pending_import),
+        UPLOADER_ONLY,
+    ),
+    Case(
+        "confirm a Word import into a plan in review",
+        "post",
+        _by_pk("plans:word_import_preview", _administrators_pending_import),
+        {**UPLOADER_ONLY, "administrator": REFUSED},
+        plan_status=Status.IN_REVIEW,
+    ),
+    Case(
+        "cancel a Word import",
+        "post",
+        _by_pk("plans:word_import_cancel", _administrators_pending_import),
+        UPLOADER_ONLY,
+    ),
+]
+
 # Routes the matrix deliberately leaves to their own tests: they need a token or a session
 # state (password reset links), or only sign out.
 COVERED_ELSEWHERE = {
@@ -1735,6 +1806,9 @@ MATRIX_ROUTES |= {
     "priorities:task_group_spreadsheet_export",
     "priorities:spreadsheet_import",
     "priorities:spreadsheet_import_preview",
+    "plans:word_import",
+    "plans:word_import_preview",
+    "plans:word_import_cancel",
 }
 
 
