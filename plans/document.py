@@ -249,7 +249,7 @@ def plan_document(plan: Plan) -> PlanDocument:
 
     priorities = []
     priority_entries: dict[int, PriorityEntry] = {}
-    for priority, priority_number in _numbered_priorities(outline):
+    for priority, priority_number in numbered_priorities(outline):
         anchor = f"priority-{priority.pk}"
         aims = list(priority.aims.all())
         aims_by_pk = {aim.pk: aim for aim in aims}
@@ -348,7 +348,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     return document
 
 
-def _numbered_priorities(outline: list) -> list[tuple[Priority, str]]:
+def numbered_priorities(outline: list) -> list[tuple[Priority, str]]:
     """The priorities in print order with the number their actions carry: 1, 2, 3... for
     priorities, and T1, T2... for cross-cutting themes, which are not priorities."""
     numbered = []

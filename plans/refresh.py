@@ -37,7 +37,7 @@ def next_period_slug(start_year: int, end_year: int) -> str:
     return f"{start_year}-{end_year}"
 
 
-def _unique_slug(plan: Plan, base: str) -> str:
+def unique_slug(plan: Plan, base: str) -> str:
     taken = set(
         Plan.objects.filter(partnership_id=plan.partnership_id, slug__startswith=base).values_list(
             "slug", flat=True
@@ -104,7 +104,7 @@ def _create_next_plan(old: Plan, user) -> Plan:
     new = Plan(
         partnership_id=old.partnership_id,
         title=old.title,
-        slug=_unique_slug(old, next_period_slug(start_year, end_year)),
+        slug=unique_slug(old, next_period_slug(start_year, end_year)),
         start_year=start_year,
         end_year=end_year,
         strategy_start_year=old.strategy_start_year,

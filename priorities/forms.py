@@ -27,7 +27,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _CODE_PARTS = re.compile(r"^([A-Z]+)(\d+[A-Z]?)$")
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return " ".join(name.translate(_APOSTROPHES).casefold().split())
 
 
@@ -102,18 +102,18 @@ def resolve_lead_partners(
     """
     known: dict[str, LeadPartnerChoice] = {}
     for name, choice in partner_names(partnership):
-        known.setdefault(_name_key(name), choice)
+        known.setdefault(name_key(name), choice)
     for lead in existing or []:
         if lead.printed_as:
             known.setdefault(
-                _name_key(lead.printed_as),
+                name_key(lead.printed_as),
                 LeadPartnerChoice(lead.kind, lead.organisation, lead.group, lead.printed_as),
             )
     chosen: list[LeadPartnerChoice] = []
     errors: list[str] = []
     seen: set[str] = set()
     for typed in split_lead_partners(text):
-        key = _name_key(typed)
+        key = name_key(typed)
         choice = known.get(key)
         if choice is None:
             choice = LeadPartnerChoice(ActionLeadPartner.Kind.AS_WRITTEN, printed_as=typed)
@@ -136,7 +136,7 @@ def lead_partners_text(leads: list[ActionLeadPartner]) -> str:
     return LEAD_PARTNER_SEPARATOR.join(lead.name for lead in leads)
 
 
-def _printed_code(typed: str) -> str:
+def printed_code(typed: str) -> str:
     """ "ni999" is shown back as "NI 999", the way plans print codes."""
     key = normalise_code(typed)
     match = _CODE_PARTS.match(key)
@@ -159,7 +159,7 @@ def resolve_indicators(text: str) -> list[Indicator]:
                 )
             )
         if not matches:
-            errors.append(f"We could not find an indicator with the code {_printed_code(typed)}")
+            errors.append(f"We could not find an indicator with the code {printed_code(typed)}")
         elif len(matches) > 1:
             codes = ", ".join(f"{m.code} ({m.indicator_set.name})" for m in matches)
             errors.append(f"“{typed}” could be {codes}. Type the code in full")
@@ -497,12 +497,12 @@ def initial_for_priority(priority: Priority) -> dict:
 
 
 def suggest_partner_names(partnership: Partnership, term: str, limit: int = 8) -> list[str]:
-    key = _name_key(term)
+    key = name_key(term)
     if not key:
         return []
     names = [name for name, _ in partner_names(partnership)]
-    starting = [n for n in names if _name_key(n).startswith(key)]
-    containing = [n for n in names if key in _name_key(n) and n not in starting]
+    starting = [n for n in names if name_key(n).startswith(key)]
+    containing = [n for n in names if key in name_key(n) and n not in starting]
     return list(dict.fromkeys(starting + containing))[:limit]
 
 

@@ -25,7 +25,7 @@ from plans.models import (
     PlanImport,
 )
 from plans.permissions import ChangeRefused, plan_change_refusal
-from plans.refresh import _unique_slug, next_period_slug
+from plans.refresh import next_period_slug, unique_slug
 from plans.word.matching import indicator_label, name_key
 from plans.word.preparing import (
     MatchedName,
@@ -250,7 +250,7 @@ def word_import_confirm(
             end_year=pending.new_plan_end_year,
             status=Plan.Status.DRAFT,
         )
-        plan.slug = _unique_slug(plan, next_period_slug(plan.start_year, plan.end_year))
+        plan.slug = unique_slug(plan, next_period_slug(plan.start_year, plan.end_year))
         # Years out of range give the model's own messages, not a database error.
         plan.full_clean()
         # Its history entry is written below, once the import's reason exists.

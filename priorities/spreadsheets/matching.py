@@ -11,19 +11,14 @@ from indicators.models import Indicator, normalise_code
 from plans.models import Partnership
 from priorities.forms import (
     LeadPartnerChoice,
-    _name_key,
-    _printed_code,
+    name_key,
     partner_names,
+    printed_code,
     split_lead_partners,
 )
 from priorities.models import ActionLeadPartner
 
 Kind = ActionLeadPartner.Kind
-
-
-def name_key(name: str) -> str:
-    """How names are compared: as the action form compares them."""
-    return _name_key(name)
 
 
 class PartnerMatcher:
@@ -99,9 +94,7 @@ class IndicatorMatcher:
                 continue
             matches = self._matches(typed)
             if not matches:
-                errors.append(
-                    f"We could not find an indicator with the code {_printed_code(typed)}"
-                )
+                errors.append(f"We could not find an indicator with the code {printed_code(typed)}")
             elif len(matches) > 1:
                 codes = ", ".join(f"{m.code} ({m.indicator_set.name})" for m in matches)
                 errors.append(f"“{typed}” could be {codes}. Type the code in full")

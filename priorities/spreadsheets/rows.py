@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from indicators.models import Indicator
-from plans.document import _numbered_priorities
+from plans.document import numbered_priorities
 from plans.models import Group, Plan
 from plans.outline import plan_outline
 from priorities.forms import LEAD_PARTNER_SEPARATOR, indicators_text
@@ -66,7 +66,7 @@ class ActionRow:
 def priority_numbers(plan: Plan) -> dict[int, str]:
     """Each priority's number as the plan prints it (1, 2... and T1, T2... for themes), by
     the document's own numbering, so a row's Number is the one printed beside the action."""
-    return {priority.pk: number for priority, number in _numbered_priorities(plan_outline(plan))}
+    return {priority.pk: number for priority, number in numbered_priorities(plan_outline(plan))}
 
 
 def progress_label(update: ProgressUpdate | None) -> str:
