@@ -17,7 +17,12 @@ from django.utils.functional import cached_property
 from cspplan.admin_history import HistoryAdmin
 from cspplan.forms import RefuseControlCharacters, SafeInputAdmin
 from indicators.models import LocalTargetMeasure
-from plans import admin_assessment, admin_partnership, admin_people  # noqa: F401 (they register their pages)
+from plans import (  # noqa: F401 (they register their pages)
+    admin_assessment,
+    admin_imports,
+    admin_partnership,
+    admin_people,
+)
 from plans.admin_deletion import (
     DeletesDraftPlans,
 )

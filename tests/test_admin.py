@@ -39,13 +39,16 @@ from plans.models import (
     GlossaryTerm,
     Group,
     HiddenComment,
+    ImportSource,
     Invitation,
     Membership,
     Organisation,
     OutlineBlock,
     PartnershipLogo,
     PartnershipOrganisation,
+    PendingImport,
     Plan,
+    PlanImport,
     PlanTransition,
     PublishedCopy,
     RelatedStrategy,
@@ -112,6 +115,21 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
         partnership=partnership, sha256="3" * 64, content_type="image/png", content=b"\x89PNG logo"
     )
     section = Section.objects.create(plan=plan, order=1, title="Foreword", body="<p>Welcome</p>")
+    PendingImport.objects.create(
+        partnership=partnership,
+        plan=plan,
+        source=ImportSource.WORD,
+        file_name="plan.docx",
+        content=b"PK\x03\x04",
+        uploaded_by=editor,
+    )
+    PlanImport.objects.create(
+        plan=plan,
+        source=ImportSource.SPREADSHEET,
+        file_name="actions.xlsx",
+        made_by=editor,
+        summary="2 actions changed.",
+    )
     Subsection.objects.create(section=section, order=1, title="Crime", body="<p>Down</p>")
     OutlineBlock.objects.create(plan=plan, order=1, kind=OutlineBlock.Kind.SECTION, section=section)
     RelatedStrategy.objects.create(plan=plan, order=1, title="Local Area Agreement")

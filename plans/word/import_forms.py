@@ -157,7 +157,7 @@ class WordImportForm(RefuseControlCharacters, forms.Form):
             self.add_error("end_year", _PLAN_CHECKS["plan_end_year_not_before_start_year"])
 
 
-class MappingForm(forms.Form):
+class MappingForm(RefuseControlCharacters, forms.Form):
     """For each name the document prints that matched nothing, what it stands for: one of the
     partnership's organisations or groups, an indicator, or the name kept as printed. Each
     select is labelled with the name as printed; lead partners and indicators each have their

@@ -73,7 +73,7 @@ def partner_options(partnership: Partnership) -> list[tuple[str, str]]:
     return options
 
 
-class SpreadsheetConfirmForm(forms.Form):
+class SpreadsheetConfirmForm(RefuseControlCharacters, forms.Form):
     """Confirms the preview that was shown (by its fingerprint), mapping each unknown lead."""
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -26,7 +26,7 @@ def test_a_member_downloads_the_plan_as_word_from_its_page(
         page.get_by_role("link", name="Download as Word (.docx)").click()
     download = download_info.value
 
-    assert download.suggested_filename == "2010-11.docx"
+    assert download.suggested_filename == "carlisle-eden-2010-11.docx"
     word = docx.Document(download.path())
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
