@@ -36,6 +36,7 @@ from plans.models import (
     Partnership,
     PartnershipOrganisation,
     Plan,
+    PlanImport,
     RelatedStrategy,
     Section,
     Subsection,
@@ -44,6 +45,7 @@ from priorities.history import Change
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 PER_PAGE = 50
+IMPORTS_SHOWN = 20
 VALUE_SHOWN = 200
 WHAT = {"+": "Added", "~": "Changed", "-": "Deleted"}
 # Bookkeeping, not content, and the partnership whose log this is: not worth a line.
@@ -274,11 +276,19 @@ class AuditEntry:
     note: str = ""
 
 
-def audit_page(partnership: Partnership, *, kind: str = "", page: str | int = 1) -> Page:
-    """One page of the partnership's changes, newest first; its object_list is AuditEntry."""
+def audit_page(
+    partnership: Partnership,
+    *,
+    kind: str = "",
+    imported: PlanImport | None = None,
+    page: str | int = 1,
+) -> Page:
+    """One page of the partnership's changes, newest first; its object_list is AuditEntry.
+    With an import, only the rows that import wrote: each carries its history reason."""
     kinds = [KINDS_BY_KEY[kind]] if kind in KINDS_BY_KEY else KINDS
+    by_import = Q(history_change_reason=imported.history_reason) if imported else Q()
     parts = [
-        k.model.history.filter(k.scope(partnership.pk))
+        k.model.history.filter(k.scope(partnership.pk), by_import)
         .order_by()
         .annotate(audit_kind=Value(k.key, output_field=CharField()))
         .values_list("history_date", "history_id", "audit_kind")
@@ -288,6 +298,15 @@ def audit_page(partnership: Partnership, *, kind: str = "", page: str | int = 1)
     result = Paginator(rows, PER_PAGE).get_page(page)
     result.object_list = _entries(list(result.object_list))
     return result
+
+
+def partnership_imports(partnership: Partnership) -> list[PlanImport]:
+    """The partnership's imports from Word and spreadsheets, newest first: each one change."""
+    return list(
+        PlanImport.objects.filter(plan__partnership=partnership).select_related(
+            "plan", "task_group", "made_by"
+        )[:IMPORTS_SHOWN]
+    )
 
 
 def _entries(rows: list[tuple[datetime.datetime, int, str]]) -> list[AuditEntry]:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from indicators.models import (
     LocalTarget,
@@ -25,18 +26,23 @@ from plans.models import (
     District,
     GlossaryTerm,
     Group,
+    ImportSource,
     Membership,
     Organisation,
     Partnership,
+    PendingImport,
     Plan,
+    PlanImport,
     RelatedStrategy,
     Section,
     Subsection,
 )
 from plans.refresh import plan_start_next_year
+from plans.word.importing import word_import_confirm
 from priorities import services
 from priorities.forms import LeadPartnerChoice
 from priorities.models import Action, ActionLeadPartner, Aim, ProgressUpdate
+from tests.word_files import plan_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -491,3 +497,67 @@ def test_a_task_group_deleted_since_is_named_as_such_in_the_log(admin_client_, e
     ]
 
     assert ("Task groups", "(since deleted)", "(none)") in changes
+
+
+# Imports: each one change, with the rows it wrote behind it
+
+
+def _imported(plan: Plan, administrator: User) -> PlanImport:
+    """A real Word import into the draft: a priority with one action, its lead kept as printed."""
+    pending = PendingImport.objects.create(
+        partnership=plan.partnership,
+        plan=plan,
+        source=ImportSource.WORD,
+        file_name="eden.docx",
+        content=plan_docx(),
+        uploaded_by=administrator,
+    )
+    return word_import_confirm(pending=pending, user=administrator, choices={})
+
+
+def test_an_import_shows_on_the_audit_log_once_with_what_it_did(
+    admin_client_, administrator, partnership, plan
+):
+    plan_import = _imported(plan, administrator)
+
+    response = admin_client_.get(_audit_url(partnership))
+
+    assert list(response.context["imports"]) == [plan_import]
+    html = response.content.decode()
+    assert html.count(f'href="?imported={plan_import.pk}"') == 1  # one line for the import
+    assert "Word document “eden.docx”<br>into" in html
+    assert escape(plan_import.summary.splitlines()[0]) in html
+
+
+def test_an_imports_changes_are_the_rows_it_wrote_each_by_the_importer(
+    admin_client_, administrator, partnership, plan, action, editor
+):
+    plan_import = _imported(plan, administrator)
+    action.text = "Changed by hand afterwards."
+    action._history_user = editor
+    action.save()
+
+    entries = _entries(admin_client_, partnership, imported=str(plan_import.pk))
+    everything = _entries(admin_client_, partnership)
+
+    assert {entry.kind for entry in entries} >= {"Section", "Priority", "Action"}
+    assert {entry.who for entry in entries} == {administrator.username}
+    assert {entry.note for entry in entries} == {plan_import.history_reason}
+    assert len(entries) < len(everything)
+    assert "Changed by hand afterwards." not in [entry.name for entry in entries]
+
+
+def test_another_partnerships_import_cannot_be_chosen(
+    client, administrator, partnership, other_partnership, superuser
+):
+    other_plan = Plan.objects.create(
+        partnership=other_partnership, title="Other", slug="other", start_year=2012, end_year=2013
+    )
+    other_import = _imported(other_plan, superuser)
+    _signed_in(client, administrator)
+
+    response = client.get(_audit_url(partnership, imported=str(other_import.pk)))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["imported"] == ["Choose an import from the list"]
+    assert response.context["imports"] == []
