@@ -8,6 +8,7 @@ adds suggestions on top.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crispy_forms_gds.helper import FormHelper
@@ -143,21 +144,30 @@ def printed_code(typed: str) -> str:
     return f"{match[1]} {match[2]}" if match else typed.strip()
 
 
-def resolve_indicators(text: str) -> list[Indicator]:
-    """Turn "NI17, 21" into indicators; a bare number means the one code ending in it."""
+def _indicator_matches(typed: str) -> list[Indicator]:
+    matches = list(Indicator.objects.lookup(typed).select_related("indicator_set"))
+    key = normalise_code(typed)
+    if not matches and key.isdigit():
+        matches = list(
+            Indicator.objects.filter(code_key__regex=rf"^[A-Z]*{key}$").select_related(
+                "indicator_set"
+            )
+        )
+    return matches
+
+
+def resolve_indicators(
+    text: str, matches_for: Callable[[str], list[Indicator]] = _indicator_matches
+) -> list[Indicator]:
+    """Turn "NI17, 21" into indicators; a bare number means the one code ending in it.
+    `matches_for` finds the indicators one typed code may mean: by default a query each, or
+    from a list read once (an imported spreadsheet's many rows)."""
     indicators: list[Indicator] = []
     errors: list[str] = []
     for typed in (part.strip() for part in re.split(r"[,;]", text)):
         if not typed:
             continue
-        matches = list(Indicator.objects.lookup(typed).select_related("indicator_set"))
-        key = normalise_code(typed)
-        if not matches and key.isdigit():
-            matches = list(
-                Indicator.objects.filter(code_key__regex=rf"^[A-Z]*{key}$").select_related(
-                    "indicator_set"
-                )
-            )
+        matches = matches_for(typed)
         if not matches:
             errors.append(f"We could not find an indicator with the code {printed_code(typed)}")
         elif len(matches) > 1:

@@ -13,7 +13,7 @@ from priorities.forms import (
     LeadPartnerChoice,
     name_key,
     partner_names,
-    printed_code,
+    resolve_indicators,
     split_lead_partners,
 )
 from priorities.models import ActionLeadPartner
@@ -87,19 +87,4 @@ class IndicatorMatcher:
         return matches
 
     def resolve(self, text: str) -> list[Indicator]:
-        indicators: list[Indicator] = []
-        errors: list[str] = []
-        for typed in (part.strip() for part in re.split(r"[,;]", text)):
-            if not typed:
-                continue
-            matches = self._matches(typed)
-            if not matches:
-                errors.append(f"We could not find an indicator with the code {printed_code(typed)}")
-            elif len(matches) > 1:
-                codes = ", ".join(f"{m.code} ({m.indicator_set.name})" for m in matches)
-                errors.append(f"“{typed}” could be {codes}. Type the code in full")
-            elif matches[0] not in indicators:
-                indicators.append(matches[0])
-        if errors:
-            raise ValidationError(errors)
-        return indicators
+        return resolve_indicators(text, self._matches)
