@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import LocalTarget, LocalTargetMeasure, LocalTargetValue, TargetColumn
 from plans.models import OutlineBlock, Plan, RelatedStrategy, Section, Subsection
 from plans.written_dates import review_date_fields
+from priorities.history import record_actions_created
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 # Finished and withdrawn actions stay in last year's plan; everything else carries on.
@@ -362,7 +362,7 @@ def _carry_actions(
     action_map = {a.pk: c for a, c in zip(originals, carried, strict=True)}
     _copy_lead_partners(action_map, user, reason)
     indicator_links = _copy_indicators(action_map)
-    _record_action_history(carried, indicator_links, user, reason)
+    record_actions_created(carried, indicator_links, user=_history_user(user), reason=reason)
 
 
 def _copy_lead_partners(action_map: dict[int, Action], user, reason: str) -> None:
@@ -398,27 +398,6 @@ def _copy_indicators(action_map: dict[int, Action]) -> list:
     return through.objects.bulk_create(
         through(action_id=action_map[link.action_id].pk, indicator_id=link.indicator_id)
         for link in through.objects.filter(action_id__in=action_map).order_by("pk")
-    )
-
-
-def _record_action_history(carried: list[Action], indicator_links: list, user, reason) -> None:
-    """Give each carried action its "created" history record, with its indicators, as a save
-    would have; bulk_create skips the signals that normally write them."""
-    records = Action.history.bulk_history_create(
-        carried, default_user=_history_user(user), default_change_reason=reason
-    )
-    if not records:
-        return
-    record_for = {record.id: record for record in records}
-    indicator_history = HistoricalRecords.m2m_models[Action._meta.get_field("indicators")]
-    indicator_history.objects.bulk_create(
-        indicator_history(
-            history=record_for[link.action_id],
-            id=link.pk,
-            action_id=link.action_id,
-            indicator_id=link.indicator_id,
-        )
-        for link in indicator_links
     )
 
 

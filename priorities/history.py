@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
+
 from plans.written_dates import written_date_label
 from priorities.models import Action, Aim, HistoricalAction_indicators
 
@@ -123,3 +125,23 @@ def action_history(action: Action, since_version: int = 0) -> list[HistoryEntry]
     entries = [e for e in entries if e.version > since_version]
     entries.reverse()
     return entries
+
+
+def record_actions_created(
+    actions: list[Action], indicator_links: list, *, user: User | None, reason: str
+) -> None:
+    """Give each action made by bulk_create its "created" history record, with its
+    indicators, as a save would have: bulk_create skips the signals that write them."""
+    records = Action.history.bulk_history_create(
+        actions, default_user=user, default_change_reason=reason
+    )
+    record_for = {record.id: record for record in records}
+    HistoricalAction_indicators.objects.bulk_create(
+        HistoricalAction_indicators(
+            history=record_for[link.action_id],
+            id=link.pk,
+            action_id=link.action_id,
+            indicator_id=link.indicator_id,
+        )
+        for link in indicator_links
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, normalise_code
@@ -14,6 +13,7 @@ from plans.word.matching import mapped_lead, name_key
 from plans.word.preparing import Prepared
 from plans.written_dates import review_date_fields
 from priorities.forms import LeadPartnerChoice
+from priorities.history import record_actions_created
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 
@@ -205,21 +205,7 @@ class ImportWriter:
             for saved, key in zip(actions, keys, strict=True)
             for indicator in self._indicators(*key)[0]
         )
-        # Each action's "created" history entry lists its indicators, as a save would.
-        records = Action.history.bulk_history_create(
-            actions, default_user=user, default_change_reason=reason
-        )
-        record_for = {record.id: record for record in records}
-        indicator_history = HistoricalRecords.m2m_models[Action._meta.get_field("indicators")]
-        indicator_history.objects.bulk_create(
-            indicator_history(
-                history=record_for[link.action_id],
-                id=link.pk,
-                action_id=link.action_id,
-                indicator_id=link.indicator_id,
-            )
-            for link in links
-        )
+        record_actions_created(actions, links, user=user, reason=reason)
 
 
 def _last_order(queryset) -> int:
