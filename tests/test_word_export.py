@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from docx.oxml.ns import qn
 
 from plans.document import plan_document
 from plans.models import (
@@ -292,6 +293,23 @@ def test_west_cumbrias_action_tables_carry_its_own_column_headings(reference):
     assert len(action_tables) == 5
     assert own in action_tables
     assert all(headings == [h for h in own if h in headings] for headings in action_tables)
+
+
+def test_action_table_columns_take_the_pdfs_shares_of_the_page_width(reference):
+    """Word reads each cell's width and LibreOffice the table's grid: both follow the shares
+    the PDF gives its columns, so the Actions column is wide and the Priority column narrow."""
+    word = read(reference["west-cumbria"]["content"])
+    table = next(t for t in word.tables if words(t.rows[0].cells[0].text) == "Priority")
+    headings = [words(cell.text) for cell in table.rows[0].cells]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    cells = [cell.width for cell in table.rows[-1].cells]
+
+    text_width_twips = round((210 - 2 * 18) / 25.4 * 1440)
+    assert abs(sum(grid) - text_width_twips) <= len(grid)
+    assert grid[headings.index("Actions")] > 2 * grid[headings.index("Priority")]
+    assert [round(width / sum(cells), 2) for width in cells] == [
+        round(width / sum(grid), 2) for width in grid
+    ]
 
 
 @pytest.mark.parametrize("slug", SLUGS)

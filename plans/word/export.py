@@ -27,13 +27,13 @@ from docx.image.exceptions import (
 from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from plans.document import PlanDocument, plan_document, version_line
 from plans.document_blocks import DocumentBlock
 from plans.governance import ChartNode
 from plans.models import OutlineBlock, PartnershipLogo, Plan
-from plans.word.export_parts import xml_text
+from plans.word.export_parts import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, xml_text
 from plans.word.export_rich_text import RichTextWriter
 from plans.word.export_tables import (
     action_table,
@@ -48,8 +48,6 @@ from plans.word.export_tables import (
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Kind = OutlineBlock.Kind
-# A4 with the PDF's margins (static/css/plan-print.css), not python-docx's US Letter.
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(18)
 DRAFT_RED = RGBColor(0xD4, 0x35, 0x1C)
 BODY_FONT = "Arial"
 LOGO_WIDTH = Cm(5)

@@ -9,6 +9,7 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu, Length, Mm
 from docx.table import Table, _Row
 
 # What XML 1.0 cannot hold: control characters other than tab and line ends, lone surrogates
@@ -16,6 +17,10 @@ from docx.table import Table, _Row
 # the whole document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TABLE_STYLE = "Table Grid"
+
+# A4 with the PDF's margins (static/css/plan-print.css), not python-docx's US Letter.
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(18)
+TEXT_WIDTH = Length(PAGE_WIDTH - 2 * MARGIN)
 
 
 def xml_text(text: str) -> str:
@@ -30,6 +35,17 @@ def new_table(container: Any, *, rows: int, columns: int) -> Table:
     table.style = TABLE_STYLE
     table.autofit = True
     return table
+
+
+def share_columns(table: Table, shares: Sequence[int], width: Length) -> None:
+    """Give the columns these shares (whole percentages) of the width, as the PDF's action
+    tables do: Word reads each cell's width, LibreOffice the table's grid, so both are set."""
+    table.autofit = False
+    for column, share in zip(table.columns, shares, strict=True):
+        column_width = Emu(int(width * share / 100))
+        column.width = column_width
+        for cell in column.cells:
+            cell.width = column_width
 
 
 def repeat_as_header(row: _Row) -> None:

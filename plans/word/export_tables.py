@@ -12,7 +12,13 @@ from docx.shared import Pt
 
 from plans.document import PlanDocument, PriorityEntry
 from plans.document_format import money
-from plans.word.export_parts import add_text_row, header_table, xml_text
+from plans.word.export_parts import (
+    TEXT_WIDTH,
+    add_text_row,
+    header_table,
+    share_columns,
+    xml_text,
+)
 from plans.word.export_rich_text import RichTextWriter
 
 SUB_CATEGORY_INDENT = Pt(12)
@@ -46,6 +52,7 @@ def action_table(container: Any, writer: RichTextWriter, entry: PriorityEntry) -
             html = row.cell_html(key)
             if html:
                 writer.write(cell, html, first_paragraph=cell.paragraphs[0])
+    share_columns(table, [column.width for column in entry.columns], TEXT_WIDTH)
 
 
 def targets_tables(container: Any, writer: RichTextWriter, document: PlanDocument) -> None:
