@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 
-from plans.models import Membership, Partnership, Plan
+from plans.models import Membership, Partnership, PendingImport, Plan
 from priorities.models import Action, ActionLeadPartner, Priority
 
 
@@ -200,6 +200,23 @@ def get_plan_for_form(request: HttpRequest, pk: int) -> tuple[Plan, str | None]:
         if not (refusal and plan.access.is_administrator):
             raise
         return plan, refusal
+
+
+def get_pending_import_for_user(request: HttpRequest, pk: int, source: str) -> PendingImport:
+    """The person's own uploaded file of this kind (Word or spreadsheet), with their access to
+    its partnership: anyone else's, or one in a partnership they have left, is not found (404).
+    Whether they may still import it is the caller's rule."""
+    pending = (
+        PendingImport.objects.filter(pk=pk, uploaded_by_id=request.user.pk, source=source)
+        .select_related("partnership", "plan__partnership", "task_group")
+        .first()
+    )
+    if pending is None:
+        raise Http404("No such import.")
+    pending.access = _check(request, pending.partnership_id)
+    if pending.plan is not None:
+        pending.plan.access = pending.access
+    return pending
 
 
 def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) -> Priority:

@@ -14,14 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans.models import Partnership, PendingImport, Plan, PlanImport
 from plans.models.imports import ImportSource
 from plans.partnership_views import get_partnership_for_user
-from plans.permissions import ChangeRefused, access_for, plan_change_refusal
+from plans.permissions import ChangeRefused, get_pending_import_for_user, plan_change_refusal
 from plans.uploads import Upload, read_upload
 from plans.word.import_forms import EXISTING_DRAFT, NEW_PLAN, MappingForm, WordImportForm
 from plans.word.importing import WordImportPreview, word_import_confirm, word_import_preview
@@ -34,22 +34,11 @@ ADMINISTRATORS_ONLY = (
 )
 
 
-def get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
-    """The uploader's own Word import, while they still administer its partnership: anyone
+def _word_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
+    """The uploader's own Word import while they still administer its partnership: anyone
     else's is not found (404), and an uploader no longer an administrator is refused (403)."""
-    pending = (
-        PendingImport.objects.filter(
-            pk=pk, uploaded_by_id=request.user.pk, source=ImportSource.WORD
-        )
-        .select_related("partnership", "plan__partnership")
-        .first()
-    )
-    if pending is None:
-        raise Http404("No such import.")
-    access = access_for(request.user, pending.partnership)
-    if not access.can_read:
-        raise Http404("No such import.")
-    if not access.is_administrator:
+    pending = get_pending_import_for_user(request, pk, ImportSource.WORD)
+    if not pending.access.is_administrator:
         raise ChangeRefused(ADMINISTRATORS_ONLY)
     return pending
 
@@ -147,7 +136,7 @@ def _keep_upload(
 @login_required
 def word_import_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
     """What confirming would create and match; POST confirms with the names mapped."""
-    pending = get_pending_import_for_user(request, pk)
+    pending = _word_import_for_user(request, pk)
     # A plan that left draft has nothing to preview or confirm: the reason, whichever the method.
     left_draft = plan_change_refusal(pending.plan) if pending.plan else None
     if left_draft:
@@ -230,7 +219,7 @@ def _imported_message(plan_import: PlanImport, preview: WordImportPreview) -> st
 @require_POST
 @login_required
 def word_import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = get_pending_import_for_user(request, pk)
+    pending = _word_import_for_user(request, pk)
     partnership_slug = pending.partnership.slug
     plan = pending.plan
     file_name = pending.file_name

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Group, PendingImport
 from plans.models.imports import ImportSource
-from plans.permissions import ChangeRefused, get_plan_for_user
+from plans.permissions import ChangeRefused, get_pending_import_for_user, get_plan_for_user
 from priorities.spreadsheets.changes import ImportPreview
 from priorities.spreadsheets.export import (
     CSV_TYPE,
@@ -104,22 +104,13 @@ def spreadsheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "priorities/spreadsheets/upload.html", {"plan": plan, "form": form})
 
 
-def _get_pending_for_user(request: HttpRequest, pk: int) -> PendingImport:
-    """The uploader's own kept spreadsheet: anyone else is told nothing (404)."""
-    pending = (
-        PendingImport.objects.filter(
-            pk=pk,
-            uploaded_by=request.user,
-            source=ImportSource.SPREADSHEET,
-            plan__isnull=False,
-        )
-        .select_related("task_group")
-        .first()
-    )
-    if pending is None:
+def _spreadsheet_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
+    """The uploader's own kept spreadsheet while they may still import it into its plan:
+    anyone else's is not found (404); a plan left draft or a lost role is refused (403)."""
+    pending = get_pending_import_for_user(request, pk, ImportSource.SPREADSHEET)
+    if pending.plan is None:
         raise Http404("No such import.")
-    pending.plan = get_plan_for_user(request, pending.plan_id)
-    refusal = import_refusal(pending.plan.access, pending.plan, pending.task_group)
+    refusal = import_refusal(pending.access, pending.plan, pending.task_group)
     if refusal:
         raise ChangeRefused(refusal)
     return pending
@@ -139,7 +130,7 @@ def _confirm_form(
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def spreadsheet_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = _get_pending_for_user(request, pk)
+    pending = _spreadsheet_import_for_user(request, pk)
     scope = Scope(plan=pending.plan, task_group=pending.task_group)
     try:
         sheet = read_sheet(pending_upload(pending))
