@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "django_prose_editor",
+    "health_check",
     # After django_tasks_db: cspplan/admin.py takes its queued tasks out of the admin.
     "cspplan",
     "indicators",
@@ -312,3 +313,10 @@ RATELIMIT_USE_CACHE = "limits"
 # not the address has an account. Tasks are stored in the database; `manage.py db_worker`
 # runs them (scripts/start starts one beside the development server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /health/ reports the queue unhealthy when a task due to run has waited longer than this.
+TASK_QUEUE_MAX_WAIT_MINUTES = env_int("TASK_QUEUE_MAX_WAIT_MINUTES", 10)
+
+# Names of system checks to silence, comma-separated. Empty in production; the plain-HTTP
+# trial set-ups on one machine (compose.yaml) silence only the HTTPS warnings (security.W004,
+# security.W008), since they serve loopback addresses without TLS.
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", default=[])

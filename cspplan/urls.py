@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cspplan import views
+from cspplan.health import health
 
 handler403 = "cspplan.errors.permission_denied"
 
@@ -31,6 +32,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # For monitors and load balancers: no sign-in, and nothing but check names and reasons.
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("actions/", include("priorities.urls")),
     path("plans/", include("plans.urls")),

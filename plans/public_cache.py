@@ -10,6 +10,7 @@ plan's title or address reaches the cached page within PUBLIC_CACHE_SECONDS.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 
 from plans.models import Plan
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_CACHE_SECONDS = 10 * 60
 _NOT_REPLAYED = {"set-cookie", "vary"}
@@ -52,9 +55,19 @@ def forget(plan: Plan) -> None:
     )
 
 
+def _cached(path: str) -> tuple[bytes, dict] | None:
+    """The stored response, or None when there is none or the cache cannot be reached: a cache
+    outage then costs speed, not the page (and /health/ can still report it)."""
+    try:
+        return cache.get(_key(path))
+    except Exception:
+        logger.exception("The public page cache could not be read.")
+        return None
+
+
 def public_cache_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
-        if impersonal(request) and (cached := cache.get(_key(request.path))) is not None:
+        if impersonal(request) and (cached := _cached(request.path)) is not None:
             content, headers = cached
             etag = headers.get("ETag")
             if etag and request.headers.get("If-None-Match") == etag:

@@ -427,6 +427,7 @@ CASES = [
     Case("sign in", "get", lambda w: reverse("login"), everyone(OK)),
     Case("password reset", "get", lambda w: reverse("password_reset"), everyone(OK)),
     Case("plans index", "get", lambda w: reverse("plans:index"), everyone(OK)),
+    Case("health for monitors", "get", lambda w: reverse("health"), everyone(OK)),
     Case("draft plan page", "get", _plan("plans:plan_detail"), members_only(HIDDEN)),
     Case(
         "published plan page",
