@@ -1691,6 +1691,7 @@ COVERED_ELSEWHERE = {
 }
 MATRIX_ROUTES = {
     "home",
+    "health",
     "plans:plan_word",
     "plans:scanning",
     "plans:scanning_details",
