@@ -1,12 +1,12 @@
 """Start-up checks: `manage.py check` (and so scripts/serve) and gunicorn's start run them."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 
 _PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
 
 
-@register()
+@register(Tags.caches)
 def shared_cache(app_configs, **kwargs) -> list[Error]:
     """With DEBUG off the site runs as several processes, and each would keep its own copy of a
     per-process cache: a public page published or withdrawn in one worker would stay stale in
