@@ -58,7 +58,10 @@ def test_the_page_needs_no_sign_in_and_shows_the_checks_to_a_browser(client):
     response = health(client, HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
-    assert "TaskQueue" in response.text
+    assert "Every check passed." in response.text
+    assert '<th scope="row" class="govuk-table__header">TaskQueue(max_wait_minutes=10)</th>' in (
+        response.text
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -106,6 +109,9 @@ def test_a_task_waiting_longer_than_the_limit_answers_500_naming_the_queue(clien
     assert response.json()["TaskQueue(max_wait_minutes=10)"] == (
         "Unavailable: 1 task waited over 10 minutes: is the worker (db_worker) running?"
     )
+    page = health(client, HTTP_ACCEPT="text/html")
+    assert page.status_code == 500
+    assert "1 of 4 checks failing." in page.text
 
 
 def test_a_task_queued_just_now_is_not_a_fault(client):
