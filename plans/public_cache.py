@@ -56,8 +56,10 @@ def forget(plan: Plan) -> None:
 
 
 def _cached(path: str) -> tuple[bytes, dict] | None:
-    """The stored response, or None when there is none or the cache cannot be reached: a cache
-    outage then costs speed, not the page (and /health/ can still report it)."""
+    """The stored response, or None when there is none or the cache cannot be reached. This
+    lookup runs before every anonymous request, so without the cache /health/ still answers
+    (naming the cache) and pages that need no cache still work. Any error is caught: each cache
+    backend raises its own (Redis's, the database's)."""
     try:
         return cache.get(_key(path))
     except Exception:
