@@ -46,6 +46,7 @@ def on_starting(server) -> None:
     import django
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
+    from django.db import connections
 
     django.setup()
     try:
@@ -53,3 +54,6 @@ def on_starting(server) -> None:
     except SystemCheckError as refused:
         print(refused, file=sys.stderr)
         sys.exit(1)
+    finally:
+        # Workers are forked from this process: none may inherit its database connection.
+        connections.close_all()
