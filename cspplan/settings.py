@@ -184,6 +184,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cspplan <no-reply@lo
 # tries HTTPS out before committing browsers for a year.
 HTTPS = env_bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer asks app servers for /health/ over plain HTTP on its own network; the page
+# holds nothing secret and sets no cookie, so it is answered rather than redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", default=365 * 24 * 60 * 60) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

@@ -140,6 +140,13 @@ def test_the_wait_limit_is_a_setting(client, settings):
     assert "1 task waited over 1 minutes" in response.json()["TaskQueue(max_wait_minutes=1)"]
 
 
+def test_behind_https_a_load_balancer_reads_health_over_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert health(client, HTTP_ACCEPT="application/json").status_code == 200
+    assert client.get(reverse("home")).status_code == 301
+
+
 def test_health_answers_only_get(client):
     assert client.post(reverse("health")).status_code == 405
 
