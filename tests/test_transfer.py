@@ -1,0 +1,236 @@
+"""Moving a partnership: export_partnership writes it to a file, import_partnership reads it
+back under new keys. The round trip deletes the demo's East Cambridgeshire partnership after
+exporting it, imports the file, and compares what the plans print, the published copies'
+bytes and the history."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+import zipfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from indicators.models import LocalTarget
+from plans.document import plan_document
+from plans.models import (
+    Group,
+    HiddenComment,
+    Membership,
+    Partnership,
+    PartnershipLogo,
+    Plan,
+    PlanTransition,
+)
+from plans.publishing import document_html, latest_copy, sha256
+from plans.transfer import FORMAT_VERSION
+from priorities.models import Action, Priority, ProgressUpdate, ReviewComment
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+SLUG = "east-cambridgeshire"
+LOGO = b"\x89PNG\r\n\x1a\n" + b"a small logo" * 10
+
+
+def run(command: str, *args: str) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo() -> Partnership:
+    call_command("load_demo", stdout=StringIO())
+    partnership = Partnership.objects.get(slug=SLUG)
+    plan = partnership.plans.get()
+    # What the demo lacks and a partnership in use has: a logo, a member keeping a task
+    # group, a workflow move, a progress update, a review thread with a hidden comment.
+    logo_hash = hashlib.sha256(LOGO).hexdigest()
+    PartnershipLogo.objects.create(
+        partnership=partnership, sha256=logo_hash, content_type="image/png", content=LOGO
+    )
+    partnership.logo_sha256, partnership.logo_content_type = logo_hash, "image/png"
+    partnership.save()
+    editor = User.objects.create_user("ec-editor", "editor@example.org", "x", first_name="Eve")
+    membership = Membership.objects.create(user=editor, partnership=partnership, role="editor")
+    membership.task_groups.add(partnership.groups.first())
+    action = Action.objects.filter(priority__plan=plan).first()
+    ProgressUpdate.objects.create(
+        action=action, reported_on=datetime.date(2009, 5, 1), rag="green", note="Done", author=editor
+    )
+    comment = ReviewComment.objects.create(plan=plan, action=action, author=editor, body="Why?")
+    ReviewComment.objects.create(plan=plan, action=action, parent=comment, body="Because.")
+    HiddenComment.objects.create(review_comment=comment, hidden_by=editor, reason="Rude")
+    PlanTransition.objects.create(plan=plan, from_status="approved", to_status="published")
+    latest_copy(plan, "pdf")
+    return partnership
+
+
+def export(path: Path) -> dict:
+    run("export_partnership", SLUG, "--output", str(path))
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("manifest.json"))
+
+
+def delete_partnership(partnership: Partnership) -> None:
+    """The partnership, everything in it and its history, as if it had never been here."""
+    history_before = {
+        model: model.objects.order_by("-history_id").values_list("history_id", flat=True).first()
+        for model in _history_models()
+    }
+    plans = Plan.objects.filter(partnership=partnership)
+    Action.objects.filter(priority__plan__in=plans).delete()
+    Priority.objects.filter(plan__in=plans).delete()
+    LocalTarget.objects.filter(measure__plan__in=plans).delete()
+    plans.delete()
+    Group.objects.filter(partnership=partnership).update(reports_to=None)
+    partnership.delete()
+    for model, last in history_before.items():
+        # The records of the deleted rows, old and new: the import brings the old ones back.
+        model.objects.filter(history_id__gt=last or 0).delete()
+    for model in _history_models():
+        model.objects.filter(**_owned_by_deleted(model)).delete()
+
+
+def _history_models():
+    from plans.transfer.parts import PARTS
+
+    return [part.history for part in PARTS if part.history and part.history._meta.pk.name == "history_id"]
+
+
+def _owned_by_deleted(model) -> dict:
+    """History records whose row no longer exists, which only the deleted partnership had."""
+    live = model.instance_type._default_manager.values_list("pk", flat=True)
+    return {"id__in": list(set(model.objects.values_list("id", flat=True)) - set(live))}
+
+
+def printed(plan: Plan) -> str:
+    """The plan's page as rendered now, with the row numbers in its anchors taken out (they
+    are the only thing a move changes)."""
+    html = document_html(plan_document(Plan.objects.select_related("partnership").get(pk=plan.pk)))
+    return re.sub(r"(?<=[a-z]-)\d+\b", "N", html)
+
+
+def copies(partnership: Partnership) -> list[tuple]:
+    return [
+        (copy.plan.slug, copy.version, sha256(copy.html), sha256(bytes(copy.pdf)), sha256(bytes(copy.large_print_pdf)), copy.published_by_id is None)
+        for copy in partnership.plans.get().published_copies.all()
+    ]
+
+
+def test_a_partnership_exported_deleted_and_imported_prints_and_publishes_as_before(demo, tmp_path):
+    plan = demo.plans.get()
+    page_before, copies_before = printed(plan), copies(demo)
+    manifest = export(tmp_path / "before.zip")
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["counts"]["plans.publishedcopy"] == 1
+    assert manifest["counts"]["plans.partnershiplogo"] == 1
+    assert manifest["counts"]["plans.historicalplan"] >= 1
+
+    delete_partnership(demo)
+    assert not Partnership.objects.filter(slug=SLUG).exists()
+    output = run("import_partnership", str(tmp_path / "before.zip"))
+
+    imported = Partnership.objects.get(slug=SLUG)
+    assert printed(imported.plans.get()) == page_before
+    assert copies(imported) == copies_before
+    assert bytes(imported.logos.get().content) == LOGO
+    # Exported again, the imported partnership has the same rows and history as the first.
+    assert export(tmp_path / "after.zip")["counts"] == manifest["counts"]
+    membership = imported.memberships.get(user__username="ec-editor")
+    assert list(membership.task_groups.values_list("name", flat=True)) == [
+        demo.groups.model.objects.filter(partnership=imported).first().name
+    ]
+    assert HiddenComment.objects.get(review_comment__plan__partnership=imported).reason == "Rude"
+    assert "Imported East Cambridgeshire" in output
+
+
+def test_people_the_instance_lacks_are_created_inactive_without_a_password(demo, tmp_path):
+    export(tmp_path / "ec.zip")
+    delete_partnership(demo)
+    User.objects.filter(username="ec-editor").delete()
+
+    output = run("import_partnership", str(tmp_path / "ec.zip"))
+
+    created = User.objects.get(username="ec-editor")
+    assert not created.is_active
+    assert not created.has_usable_password()
+    assert created.email == "editor@example.org"
+    assert "inactive and with no password" in output and "ec-editor" in output
+
+
+def test_an_existing_partnership_is_not_overwritten(demo, tmp_path):
+    export(tmp_path / "ec.zip")
+    counts = Plan.objects.count(), Action.objects.count()
+
+    with pytest.raises(CommandError, match="already has a partnership at 'east-cambridgeshire'"):
+        run("import_partnership", str(tmp_path / "ec.zip"))
+    assert (Plan.objects.count(), Action.objects.count()) == counts
+
+
+def _rewrite(path: Path, manifest_change=None, content: bytes | None = None) -> None:
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        body = archive.read("content.json")
+    if manifest_change:
+        manifest_change(manifest)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("content.json", content if content is not None else body)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda path: path.write_bytes(path.read_bytes()[:2000]), "not a complete partnership export"),
+        (lambda path: _rewrite(path, content=b'{"records": []}'), "damaged"),
+        (
+            lambda path: _rewrite(path, lambda m: m.update(format_version=FORMAT_VERSION + 1)),
+            "newer than this instance reads",
+        ),
+        (
+            lambda path: _rewrite(path, lambda m: m["migrations"]["plans"].append("9999_future")),
+            "written by a newer version",
+        ),
+    ],
+    ids=["truncated", "checksum", "future format", "future migrations"],
+)
+def test_a_damaged_or_newer_file_is_refused_and_nothing_is_written(demo, tmp_path, damage, message):
+    export(tmp_path / "ec.zip")
+    delete_partnership(demo)
+    damage(tmp_path / "ec.zip")
+    counts = Partnership.objects.count(), Plan.objects.count(), User.objects.count()
+
+    with pytest.raises(CommandError, match=message):
+        run("import_partnership", str(tmp_path / "ec.zip"))
+    assert (Partnership.objects.count(), Plan.objects.count(), User.objects.count()) == counts
+
+
+def test_a_file_failing_half_way_leaves_nothing_behind(demo, tmp_path):
+    export(tmp_path / "ec.zip")
+    delete_partnership(demo)
+    with zipfile.ZipFile(tmp_path / "ec.zip") as archive:
+        content = json.loads(archive.read("content.json"))
+    # A section naming a plan the file does not have: sound as a file, impossible to load.
+    section = next(row for row in content["records"] if row["model"] == "plans.section")
+    section["fields"]["title"] = None
+    body = json.dumps(content).encode()
+    _rewrite(tmp_path / "ec.zip", lambda m: m.update(content_sha256=hashlib.sha256(body).hexdigest()), body)
+    counts = Partnership.objects.count(), Plan.objects.count(), User.objects.count()
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        run("import_partnership", str(tmp_path / "ec.zip"))
+    assert (Partnership.objects.count(), Plan.objects.count(), User.objects.count()) == counts
+
+
+def test_exporting_a_partnership_that_does_not_exist_says_so(db, tmp_path):
+    with pytest.raises(CommandError, match="There is no partnership 'nowhere'"):
+        run("export_partnership", "nowhere", "--output", str(tmp_path / "x.zip"))
+    assert not (tmp_path / "x.zip").exists()
