@@ -63,7 +63,11 @@ def demo() -> Partnership:
     membership.task_groups.add(partnership.groups.first())
     action = Action.objects.filter(priority__plan=plan).first()
     ProgressUpdate.objects.create(
-        action=action, reported_on=datetime.date(2009, 5, 1), rag="green", note="Done", author=editor
+        action=action,
+        reported_on=datetime.date(2009, 5, 1),
+        rag="green",
+        note="Done",
+        author=editor,
     )
     comment = ReviewComment.objects.create(plan=plan, action=action, author=editor, body="Why?")
     ReviewComment.objects.create(plan=plan, action=action, parent=comment, body="Because.")
@@ -102,7 +106,11 @@ def delete_partnership(partnership: Partnership) -> None:
 def _history_models():
     from plans.transfer.parts import PARTS
 
-    return [part.history for part in PARTS if part.history and part.history._meta.pk.name == "history_id"]
+    return [
+        part.history
+        for part in PARTS
+        if part.history and part.history._meta.pk.name == "history_id"
+    ]
 
 
 def _owned_by_deleted(model) -> dict:
@@ -120,7 +128,14 @@ def printed(plan: Plan) -> str:
 
 def copies(partnership: Partnership) -> list[tuple]:
     return [
-        (copy.plan.slug, copy.version, sha256(copy.html), sha256(bytes(copy.pdf)), sha256(bytes(copy.large_print_pdf)), copy.published_by_id is None)
+        (
+            copy.plan.slug,
+            copy.version,
+            sha256(copy.html),
+            sha256(bytes(copy.pdf)),
+            sha256(bytes(copy.large_print_pdf)),
+            copy.published_by_id is None,
+        )
         for copy in partnership.plans.get().published_copies.all()
     ]
 
@@ -189,7 +204,10 @@ def _rewrite(path: Path, manifest_change=None, content: bytes | None = None) -> 
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda path: path.write_bytes(path.read_bytes()[:2000]), "not a complete partnership export"),
+        (
+            lambda path: path.write_bytes(path.read_bytes()[:2000]),
+            "not a complete partnership export",
+        ),
         (lambda path: _rewrite(path, content=b'{"records": []}'), "damaged"),
         (
             lambda path: _rewrite(path, lambda m: m.update(format_version=FORMAT_VERSION + 1)),
@@ -218,11 +236,15 @@ def test_a_file_failing_half_way_leaves_nothing_behind(demo, tmp_path):
     delete_partnership(demo)
     with zipfile.ZipFile(tmp_path / "ec.zip") as archive:
         content = json.loads(archive.read("content.json"))
-    # A section naming a plan the file does not have: sound as a file, impossible to load.
+    # A section with no title, late in the file: sound as a file, impossible to load.
     section = next(row for row in content["records"] if row["model"] == "plans.section")
     section["fields"]["title"] = None
     body = json.dumps(content).encode()
-    _rewrite(tmp_path / "ec.zip", lambda m: m.update(content_sha256=hashlib.sha256(body).hexdigest()), body)
+    _rewrite(
+        tmp_path / "ec.zip",
+        lambda m: m.update(content_sha256=hashlib.sha256(body).hexdigest()),
+        body,
+    )
     counts = Partnership.objects.count(), Plan.objects.count(), User.objects.count()
 
     with pytest.raises(CommandError, match="Nothing was imported"):

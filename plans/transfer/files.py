@@ -24,12 +24,12 @@ class TransferFileError(Exception):
     """The file cannot be imported: damaged, of another format, or from a newer instance."""
 
 
-def applied_migrations() -> dict[str, list[str]]:
-    """Each app's migrations as this instance's code defines them."""
+def known_migrations() -> dict[str, list[str]]:
+    """Each app's migrations as this instance's code has them (a migrated database has applied
+    them all)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return {
-        app: sorted(name for label, name in loader.disk_migrations if label == app)
-        for app in APPS
+        app: sorted(name for label, name in loader.disk_migrations if label == app) for app in APPS
     }
 
 
@@ -39,7 +39,7 @@ def write_file(path: Path, manifest: dict[str, Any], content: dict[str, Any]) ->
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         **manifest,
-        "migrations": applied_migrations(),
+        "migrations": known_migrations(),
         "content_sha256": hashlib.sha256(body).hexdigest(),
     }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -87,7 +87,7 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 def _unknown_migrations(migrations: object) -> list[str]:
     if not isinstance(migrations, dict):
         return ["(none listed)"]
-    ours = applied_migrations()
+    ours = known_migrations()
     return sorted(
         f"{app}.{name}"
         for app, names in migrations.items()

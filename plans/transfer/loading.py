@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Max
 
 from indicators.models import Indicator, IndicatorSet, normalise_code
@@ -67,8 +68,13 @@ def import_partnership(path: Path) -> ImportResult:
         loader = _Loader()
         try:
             loader.load(content)
-        except (KeyError, TypeError, ValueError, LookupError) as error:
-            raise ImportRefused(f"{path} is damaged: {error!r}. Nothing was imported.") from None
+        except ValidationError as error:
+            raise ImportRefused(
+                f"{path} has a row this instance would refuse: {'; '.join(error.messages)}. "
+                "Nothing was imported."
+            ) from None
+        except (KeyError, TypeError, ValueError, LookupError, DatabaseError) as error:
+            raise ImportRefused(f"{path} is damaged: {error}. Nothing was imported.") from None
         loader.result.partnership = Partnership.objects.get(slug=slug)
     return loader.result
 
@@ -103,7 +109,11 @@ class _Loader:
         for row in organisations:
             found, created = Organisation.objects.get_or_create(
                 name=row["name"],
-                defaults={"short_name": row["short_name"], "kind": row["kind"], "website": row["website"]},
+                defaults={
+                    "short_name": row["short_name"],
+                    "kind": row["kind"],
+                    "website": row["website"],
+                },
             )
             if created:
                 self.result.organisations_created.append(found.name)
@@ -150,12 +160,18 @@ class _Loader:
                 else:
                     value = model_field.to_python(value)
                 setattr(instance, model_field.attname, value)
+            if not history:
+                # The forms' rules for each value (lengths, choices); keys are checked by the
+                # database as the rows go in.
+                instance.clean_fields(exclude=[f.name for f in fields if f.is_relation])
             objects.append(instance)
         model._default_manager.bulk_create(objects)
         for row, instance in zip(rows, objects, strict=True):
             self.new_pks[model][row["pk"]] = instance.pk
         # Creation stamps times (auto_now_add); the file's are the true ones.
-        stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        stamped = [
+            f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
         for model_field in stamped + later:
             for row, instance in zip(rows, objects, strict=True):
                 value = row["fields"][model_field.name]
@@ -166,7 +182,7 @@ class _Loader:
                 setattr(instance, model_field.attname, value)
         if stamped or later:
             model._default_manager.bulk_update(objects, [f.name for f in stamped + later])
-        self.result.counts[model._meta.label] += len(objects)
+        self.result.counts[model._meta.label_lower] += len(objects)
 
     def _new_pk(self, model: type[models.Model], old: Any, *, history: bool) -> Any:
         """The row's key in this instance. A row of the partnership's own that no longer

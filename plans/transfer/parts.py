@@ -145,10 +145,6 @@ INDICATOR_FIELDS = ("code", "title", "title_source", "psa", "polarity", "unit", 
 SHARED_MODELS = (User, Organisation, Indicator)
 
 
-def label(model: type[models.Model]) -> str:
-    return model._meta.label_lower
-
-
 def self_references(model: type[models.Model]) -> list[models.ForeignKey]:
     """Foreign keys to the model itself (a group reports to a group): set after every row is
     in, since a row may name one that comes after it."""
@@ -157,4 +153,3 @@ def self_references(model: type[models.Model]) -> list[models.ForeignKey]:
         for field in model._meta.concrete_fields
         if field.is_relation and field.related_model is model
     ]
-

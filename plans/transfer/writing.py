@@ -23,7 +23,6 @@ from plans.transfer.parts import (
     SHARED_MODELS,
     USER_FIELDS,
     User,
-    label,
 )
 
 

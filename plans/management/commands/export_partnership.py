@@ -34,7 +34,5 @@ class Command(BaseCommand):
         for model_label, count in sorted(counts.items()):
             self.stdout.write(f"{count:>8}  {model_label}")
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Wrote {partnership.name} to {path} ({sum(counts.values())} rows)."
-            )
+            self.style.SUCCESS(f"Wrote {partnership.name} to {path} ({sum(counts.values())} rows).")
         )
