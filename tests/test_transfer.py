@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from indicators.models import LocalTarget
+from indicators.models import LocalTarget, TargetColumn
 from plans.document import plan_document
 from plans.models import (
     Group,
@@ -28,10 +28,13 @@ from plans.models import (
     PartnershipLogo,
     Plan,
     PlanTransition,
+    Section,
 )
 from plans.publishing import document_html, latest_copy, sha256
 from plans.transfer import FORMAT_VERSION
 from priorities.models import Action, Priority, ProgressUpdate, ReviewComment
+from tests.plan_builders import full_plan
+from tests.test_scanning_matrix import build_matrix
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -77,8 +80,8 @@ def demo() -> Partnership:
     return partnership
 
 
-def export(path: Path) -> dict:
-    run("export_partnership", SLUG, "--output", str(path))
+def export(path: Path, slug: str = SLUG) -> dict:
+    run("export_partnership", slug, "--output", str(path))
     with zipfile.ZipFile(path) as archive:
         return json.loads(archive.read("manifest.json"))
 
@@ -256,3 +259,57 @@ def test_exporting_a_partnership_that_does_not_exist_says_so(db, tmp_path):
     with pytest.raises(CommandError, match="There is no partnership 'nowhere'"):
         run("export_partnership", "nowhere", "--output", str(tmp_path / "x.zip"))
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_every_demo_partnership_survives_the_round_trip(tmp_path):
+    """The other demo plans have what East Cambridgeshire lacks: aims, lead partners,
+    indicators and members keeping task groups."""
+    call_command("load_demo", stdout=StringIO())
+    for partnership in Partnership.objects.exclude(slug=SLUG):
+        plans = list(partnership.plans.order_by("slug"))
+        pages = [printed(plan) for plan in plans]
+        path = tmp_path / f"{partnership.slug}.zip"
+        run("export_partnership", partnership.slug, "--output", str(path))
+        with zipfile.ZipFile(path) as archive:
+            counts = json.loads(archive.read("manifest.json"))["counts"]
+        delete_partnership(partnership)
+
+        run("import_partnership", str(path))
+
+        imported = Partnership.objects.get(slug=partnership.slug)
+        assert [printed(plan) for plan in imported.plans.order_by("slug")] == pages
+        run("export_partnership", imported.slug, "--output", str(tmp_path / "again.zip"))
+        with zipfile.ZipFile(tmp_path / "again.zip") as archive:
+            assert json.loads(archive.read("manifest.json"))["counts"] == counts
+
+
+def test_a_plan_with_every_part_and_deleted_rows_in_its_history_survives_the_round_trip(
+    plan, action, national_indicators, editor, tmp_path
+):
+    """The parts no demo plan has: a scanning matrix with sub-categories, targets tables by
+    area, a budget; and the history of a section deleted since, which keeps its records."""
+    full_plan(plan, national_indicators)
+    matrix = build_matrix(plan)
+    action.priority.assessment_categories.set(matrix.categories.filter(decision="included"))
+    TargetColumn.objects.create(measure=plan.target_measures.get(), year=2010, is_baseline=True)
+    plan.sections.create(order=9, title="Dropped later").delete()
+    partnership = plan.partnership
+    page = printed(plan)
+    path = tmp_path / "full.zip"
+    counts = export(path, partnership.slug)["counts"]
+    assert counts["plans.scanningmark"] == 25 and counts["indicators.localtargetvalue"] == 6
+    assert counts["plans.historicalsection"] == counts["plans.section"] + 2
+    delete_partnership(partnership)
+
+    run("import_partnership", str(path))
+
+    imported = Plan.objects.get(partnership__slug=partnership.slug)
+    assert printed(imported) == page
+    assert export(tmp_path / "again.zip", partnership.slug)["counts"] == counts
+    assert sorted(
+        imported.priorities.get().assessment_categories.values_list("name", flat=True)
+    ) == ["Acquisitive crime", "Anti-social behaviour", "Burglary dwelling"]
+    # The deleted section's records moved too, under a number no row of this instance has.
+    dropped = Section.history.filter(title="Dropped later")
+    assert dropped.count() == 2
+    assert not Section.objects.filter(pk=dropped.first().id).exists()
