@@ -255,6 +255,27 @@ def test_a_file_failing_half_way_leaves_nothing_behind(demo, tmp_path):
     assert (Partnership.objects.count(), Plan.objects.count(), User.objects.count()) == counts
 
 
+def test_a_file_naming_models_no_export_holds_is_refused(demo, tmp_path):
+    export(tmp_path / "ec.zip")
+    delete_partnership(demo)
+    with zipfile.ZipFile(tmp_path / "ec.zip") as archive:
+        content = json.loads(archive.read("content.json"))
+    content["records"].append(
+        {"model": "auth.user", "pk": 999, "fields": {"username": "mallory", "is_superuser": True}}
+    )
+    body = json.dumps(content).encode()
+    _rewrite(
+        tmp_path / "ec.zip",
+        lambda m: m.update(content_sha256=hashlib.sha256(body).hexdigest()),
+        body,
+    )
+
+    with pytest.raises(CommandError, match=r"rows a partnership export never has \(auth.user\)"):
+        run("import_partnership", str(tmp_path / "ec.zip"))
+    assert not User.objects.filter(username="mallory").exists()
+    assert not Partnership.objects.filter(slug=SLUG).exists()
+
+
 def test_exporting_a_partnership_that_does_not_exist_says_so(db, tmp_path):
     with pytest.raises(CommandError, match="There is no partnership 'nowhere'"):
         run("export_partnership", "nowhere", "--output", str(tmp_path / "x.zip"))

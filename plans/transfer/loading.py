@@ -26,6 +26,7 @@ from plans.transfer.files import read_file
 from plans.transfer.parts import (
     INDICATOR_SET_FIELDS,
     OWN_MODELS,
+    PARTS,
     USER_FIELDS,
     User,
     self_references,
@@ -86,6 +87,7 @@ class _Loader:
         self.result = ImportResult(partnership=None)  # type: ignore[arg-type]
 
     def load(self, content: dict[str, Any]) -> None:
+        _check_models(content)
         self._people(content["users"])
         self._organisations(content["organisations"])
         self._indicators(content["indicators"])
@@ -215,6 +217,22 @@ class _Loader:
             self.next_free[model] = highest + 1
         self.next_free[model] += 1
         return self.next_free[model] - 1
+
+
+def _check_models(content: dict[str, Any]) -> None:
+    """Only the partnership's own models and their history, one partnership: a file naming
+    any other (people, sessions) could write what no export holds."""
+    own = {part.model._meta.label_lower for part in PARTS}
+    recorded = {part.history._meta.label_lower for part in PARTS if part.history is not None}
+    for key, allowed in (("records", own), ("history", recorded)):
+        strangers = ", ".join(sorted({row["model"] for row in content[key]} - allowed))
+        if strangers:
+            raise ImportRefused(
+                f"The file holds rows a partnership export never has ({strangers}). Nothing "
+                "was imported."
+            )
+    if sum(row["model"] == "plans.partnership" for row in content["records"]) != 1:
+        raise ImportRefused("The file must hold exactly one partnership. Nothing was imported.")
 
 
 def _by_model(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
