@@ -42,9 +42,16 @@ def write_file(path: Path, manifest: dict[str, Any], content: dict[str, Any]) ->
         "migrations": known_migrations(),
         "content_sha256": hashlib.sha256(body).hexdigest(),
     }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
-        archive.writestr(CONTENT, body)
+    # Written beside the file and renamed: a failure half-way never leaves a file that looks
+    # whole, nor spoils an earlier export of the same name.
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+            archive.writestr(CONTENT, body)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
