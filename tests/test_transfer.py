@@ -334,3 +334,8 @@ def test_a_plan_with_every_part_and_deleted_rows_in_its_history_survives_the_rou
     dropped = Section.history.filter(title="Dropped later")
     assert dropped.count() == 2
     assert not Section.objects.filter(pk=dropped.first().id).exists()
+
+
+def test_importing_a_file_that_is_not_there_says_so(db, tmp_path):
+    with pytest.raises(CommandError, match="There is no file"):
+        run("import_partnership", str(tmp_path / "missing.zip"))
