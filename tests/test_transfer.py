@@ -27,6 +27,7 @@ from plans.models import (
     Partnership,
     PartnershipLogo,
     Plan,
+    PlanImport,
     PlanTransition,
     Section,
 )
@@ -314,6 +315,14 @@ def test_a_plan_with_every_part_and_deleted_rows_in_its_history_survives_the_rou
     action.priority.assessment_categories.set(matrix.categories.filter(decision="included"))
     TargetColumn.objects.create(measure=plan.target_measures.get(), year=2010, is_baseline=True)
     plan.sections.create(order=9, title="Dropped later").delete()
+    # An import made and deleted first, so the one kept has a key the move cannot keep.
+    PlanImport.objects.create(plan=plan, source="word", file_name="x.docx", summary="-").delete()
+    imported_from = PlanImport.objects.create(
+        plan=plan, source="word", file_name="plan.docx", summary="One section"
+    )
+    section = Section(plan=plan, order=10, title="From Word")
+    section._change_reason = imported_from.history_reason
+    section.save()
     partnership = plan.partnership
     page = printed(plan)
     path = tmp_path / "full.zip"
@@ -334,6 +343,12 @@ def test_a_plan_with_every_part_and_deleted_rows_in_its_history_survives_the_rou
     dropped = Section.history.filter(title="Dropped later")
     assert dropped.count() == 2
     assert not Section.objects.filter(pk=dropped.first().id).exists()
+    # The audit log still finds what the Word import wrote, by the import's new key.
+    moved_import = PlanImport.objects.get(plan=imported)
+    assert moved_import.pk != imported_from.pk
+    assert Section.history.get(history_change_reason=moved_import.history_reason).title == (
+        "From Word"
+    )
 
 
 def test_importing_a_file_that_is_not_there_says_so(db, tmp_path):

@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Max
 
 from indicators.models import Indicator, IndicatorSet, normalise_code
-from plans.models import Organisation, Partnership
+from plans.models import Organisation, Partnership, PlanImport
 from plans.transfer.files import read_file
 from plans.transfer.parts import (
     INDICATOR_SET_FIELDS,
@@ -39,7 +39,7 @@ class ImportRefused(Exception):
 
 @dataclass
 class ImportResult:
-    partnership: Partnership
+    partnership: Partnership | None = None
     counts: Counter[str] = field(default_factory=Counter)
     people_created: list[str] = field(default_factory=list)
     organisations_created: list[str] = field(default_factory=list)
@@ -84,7 +84,10 @@ class _Loader:
     def __init__(self) -> None:
         self.new_pks: dict[type[models.Model], dict[Any, Any]] = defaultdict(dict)
         self.next_free: dict[type[models.Model], int] = {}
-        self.result = ImportResult(partnership=None)  # type: ignore[arg-type]
+        # The records an import wrote carry its key in their reason, which the audit log
+        # filters on: the reason under the old key, and under the new.
+        self.import_reasons: dict[str, str] = {}
+        self.result = ImportResult()
 
     def load(self, content: dict[str, Any]) -> None:
         _check_models(content)
@@ -159,6 +162,8 @@ class _Loader:
                     value = self._new_pk(model_field.related_model, value, history=history)
                 elif history and model_field.name == "id":
                     value = self._new_pk(model.instance_type, value, history=True)
+                elif history and model_field.name == "history_change_reason":
+                    value = self.import_reasons.get(value, value)
                 else:
                     value = model_field.to_python(value)
                 setattr(instance, model_field.attname, value)
@@ -170,6 +175,9 @@ class _Loader:
         model._default_manager.bulk_create(objects)
         for row, instance in zip(rows, objects, strict=True):
             self.new_pks[model][row["pk"]] = instance.pk
+            if model is PlanImport:
+                was = PlanImport(pk=row["pk"], file_name=instance.file_name)
+                self.import_reasons[was.history_reason] = instance.history_reason
         # Creation stamps times (auto_now_add); the file's are the true ones.
         stamped = [
             f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
