@@ -3,6 +3,8 @@ linked as the app's own pages expect."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -22,7 +24,7 @@ def _make(partnerships: int = 2, plans: int = 2, actions: int = 5) -> None:
         str(plans),
         "--actions",
         str(actions),
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
+        stdout=io.StringIO(),
     )
 
 
