@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -29,6 +29,7 @@ from priorities.models import (
     ReviewComment,
     ReviewReminder,
 )
+from priorities.search import matching_action_ids
 from priorities.services import aim_delete
 
 COMPACT_TEXTAREA = forms.Textarea(attrs={"rows": 2, "cols": 60})
@@ -369,15 +370,19 @@ class ActionAdmin(DraftPlanContentOnly, HistoryAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Action], search_term: str
     ) -> tuple[QuerySet[Action], bool]:
-        """The words as Django searches them, or a linked indicator's code however it is
-        spaced or cased: "NI 17", "NI17" and "ni17" find the same actions."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """The words as Django searches them (each field through its own index, see
+        priorities.search), or a linked indicator's code however it is spaced or cased:
+        "NI 17", "NI17" and "ni17" find the same actions."""
         if not search_term.strip():
-            return found, may_have_duplicates
-        by_code = Action.indicators.through.objects.filter(
-            indicator__in=Indicator.objects.lookup(search_term)
-        ).values("action_id")
-        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_code)), False
+            return queryset, False
+        by_code = (
+            Action.indicators.through.objects.filter(
+                indicator__in=Indicator.objects.lookup(search_term)
+            )
+            .order_by()
+            .values("action_id")
+        )
+        return queryset.filter(pk__in=matching_action_ids(search_term, by_code)), False
 
     @admin.display(description="action", ordering="text")
     def action_text(self, action: Action) -> str:
