@@ -360,7 +360,11 @@ class ActionAdmin(DraftPlanContentOnly, HistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Action]:
-        lead_partners = ActionLeadPartner.objects.select_related("organisation", "group")
+        # Sorted by its own columns, not through Meta.ordering's joins (see
+        # lead_partners_prefetch).
+        lead_partners = ActionLeadPartner.objects.select_related("organisation", "group").order_by(
+            "action_id", "order"
+        )
         return (
             super()
             .get_queryset(request)
