@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 
-from plans.models import Membership, Plan
+from plans.models import Group, Membership, Plan
 from priorities.models import Action, ActionQuerySet, ReviewReminder
 
 logger = logging.getLogger(__name__)
@@ -100,8 +100,13 @@ def build_digests(today: datetime.date) -> list[Digest]:
         )
     }
     editors = _editor_emails_by_group()
+    # Only actions someone is reminded of: a task group with neither a chair's address nor an
+    # editor would otherwise load all its due actions (most of them, in a large database).
+    someone_to_remind = Q(priority__task_group__in=Group.objects.exclude(chair_email="")) | Q(
+        priority__task_group_id__in=list(editors)
+    )
     digests: dict[str, Digest] = {}
-    for action in actions_due_for_review(today):
+    for action in actions_due_for_review(today).filter(someone_to_remind):
         group = action.priority.task_group
         recipients: dict[str, str] = {}
         for email in [group.chair_email, *editors.get(group.pk, [])]:

@@ -4,6 +4,7 @@ the migration adds and takes away again."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -12,10 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.models import Organisation
+from plans.models import Organisation, Partnership, Plan
 from priorities.models import Action, ActionLeadPartner
+from priorities.reminders import build_digests
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,31 @@ def test_postgresql_answers_a_word_search_from_the_trigram_index(actions) -> Non
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = query.explain()
     assert "action_text_trgm" in plan
+
+
+def test_the_admins_plan_filter_lists_only_the_chosen_partnerships_plans(
+    client, superuser, actions
+) -> None:
+    client.force_login(superuser)
+    url = reverse("admin:priorities_action_changelist")
+    own = Plan.objects.filter(partnership__slug="synthetic-0001").first()
+    other = Plan.objects.filter(partnership__slug="synthetic-0002").first()
+    unchosen = client.get(url).text
+    assert f"priority__plan__id__exact={own.pk}" not in unchosen
+    partnership = Partnership.objects.get(slug="synthetic-0001")
+    chosen = client.get(url, {"priority__plan__partnership__id__exact": partnership.pk}).text
+    assert f"priority__plan__id__exact={own.pk}" in chosen
+    assert f"priority__plan__id__exact={other.pk}" not in chosen
+
+
+def test_reminders_leave_out_actions_nobody_is_reminded_of(actions) -> None:
+    """Synthetic task groups have no chair nor editor: their due actions are not even read;
+    the fixtures' action, whose task group has a chair, still is."""
+    today = datetime.date.today()
+    assert Action.objects.filter(review_date__lt=today, text__contains="(action").count() > 10
+    with CaptureQueriesContext(connection) as queries:
+        digests = build_digests(today)
+    assert [digest.email for digest in digests] == ["chair@example.org"]
+    assert all("(action" not in action.text for action in digests[0].actions)
+    # Reminders sent today, the editors, the due actions.
+    assert len(queries) == 3
