@@ -183,11 +183,15 @@ def plan_document(plan: Plan) -> PlanDocument:
         "budget_lines",
         Prefetch(
             "priorities",
-            queryset=Priority.objects.select_related("task_group").prefetch_related(
-                "aims",
+            # Each prefetch sorts by its own columns: Meta.ordering sorts through the plan and
+            # partnership, joins that one plan's rows do not need.
+            queryset=Priority.objects.select_related("task_group")
+            .order_by("plan_id", "order")
+            .prefetch_related(
+                Prefetch("aims", queryset=Aim.objects.order_by("priority_id", "order")),
                 Prefetch(
                     "actions",
-                    queryset=Action.objects.current(),
+                    queryset=Action.objects.current().order_by("priority_id", "order"),
                     # Lists rather than managers: .all() on a manager clones a queryset,
                     # which for 500 actions was a tenth of the page's time.
                     to_attr="current_actions",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +14,8 @@ from plans.cover import cover_stylesheet_url
 from plans.document import PUBLIC_STATUSES, plan_document
 from plans.models import Plan
 from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
-from plans.permissions import Access, access_for, plans_for_member
+from plans.permissions import Access, access_for
+from plans.plan_index import plan_index
 from plans.publishing import (
     cached_draft,
     draft_cache_key,
@@ -41,27 +40,9 @@ def get_readable_plan(request: HttpRequest, partnership_slug: str, plan_slug: st
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    readable = Plan.objects.readable_by(request.user)
-    plans = readable.select_related("partnership").order_by(
-        "partnership__name", "-start_year", "title"
-    )
-    member_of = set(plans_for_member(request.user).values_list("partnership_id", flat=True))
-    being_corrected = set(readable.being_corrected().values_list("pk", flat=True))
-    for plan in plans:
-        plan.draft_tag = _draft_tag(plan, plan.partnership_id in member_of, being_corrected)
-    partnerships = [
-        (partnership, list(partnership_plans))
-        for partnership, partnership_plans in groupby(plans, key=lambda plan: plan.partnership)
-    ]
-    return render(request, "plans/index.html", {"partnerships": partnerships})
-
-
-def _draft_tag(plan: Plan, is_member: bool, being_corrected: set[int]) -> str:
-    """The index's tag for a plan members are working on; none for a plan read as published."""
-    if serves_copy(plan, is_member=is_member):
-        return ""
-    kind = "Correction" if plan.pk in being_corrected else "Draft"
-    return f"{kind}: {plan.get_status_display().lower()}"
+    """Never kept in the public cache: its page and search are in the query string."""
+    found = plan_index(request.user, request.GET.get("q", ""), request.GET.get("page", "1"))
+    return render(request, "plans/index.html", {"index": found})
 
 
 @require_safe

@@ -64,3 +64,22 @@ class IndicatorFilter(admin.SimpleListFilter):
                 "action_id"
             )
         )
+
+
+class WithinChosenPartnershipFilter(admin.RelatedFieldListFilter):
+    """A plan or task group filter offered once a partnership is chosen, listing only that
+    partnership's: with every partnership's 3,000 plans the list would be unusable, and
+    building it was most of the changelist's time."""
+
+    partnership_parameter = "priority__plan__partnership__id__exact"
+
+    def field_choices(self, field, request: HttpRequest, model_admin: admin.ModelAdmin):
+        partnership = request.GET.get(self.partnership_parameter, "")
+        if not partnership.isdigit():
+            return []
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to={"partnership_id": int(partnership)},
+        )

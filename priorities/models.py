@@ -207,6 +207,12 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["priority", "order"]
+        # The filters of the action plans and the admin: reviews due or overdue, status, RAG.
+        indexes = [
+            models.Index(fields=["review_date"], name="action_review_date_idx"),
+            models.Index(fields=["status"], name="action_status_idx"),
+            models.Index(fields=["rag"], name="action_rag_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["priority", "order"],

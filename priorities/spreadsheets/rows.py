@@ -88,7 +88,9 @@ def action_rows(scope: Scope) -> list[ActionRow]:
         .prefetch_related(
             Prefetch(
                 "lead_partners",
-                queryset=ActionLeadPartner.objects.select_related("organisation", "group"),
+                queryset=ActionLeadPartner.objects.select_related("organisation", "group").order_by(
+                    "action_id", "order"
+                ),
                 to_attr="lead_list",
             ),
             Prefetch("indicators", queryset=Indicator.objects.all(), to_attr="indicator_list"),
