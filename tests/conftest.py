@@ -178,3 +178,10 @@ def superuser() -> User:
     return User.objects.create_superuser(
         username="support", email="support@example.org", password=PASSWORD
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright keeps an event loop running in the test thread from
+    its first test to the end of the session, and Django cannot call an async view (the
+    health checks of /health/) from a thread with a running loop."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
