@@ -7,8 +7,6 @@ adds suggestions on top.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from crispy_forms_gds.helper import FormHelper
@@ -17,15 +15,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cspplan.forms import RealDateField, RefuseControlCharacters
-from indicators.models import Indicator, normalise_code
+from indicators.models import Indicator
 from plans.limits import ACTION_TEXT_MAX, BACKGROUND_MAX, LONG_TEXT_MAX, too_long
 from plans.models import Group, Organisation, Partnership, Plan
 from plans.written_dates import WrittenDate, WrittenDateField, years_between
+from priorities.indicator_codes import indicators_text, resolve_indicators
 from priorities.models import Action, ActionLeadPartner, Aim, Priority
 
 LEAD_PARTNER_SEPARATOR = " / "
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-_CODE_PARTS = re.compile(r"^([A-Z]+)(\d+[A-Z]?)$")
 
 
 def name_key(name: str) -> str:
@@ -135,53 +133,6 @@ def resolve_lead_partners(
 
 def lead_partners_text(leads: list[ActionLeadPartner]) -> str:
     return LEAD_PARTNER_SEPARATOR.join(lead.name for lead in leads)
-
-
-def printed_code(typed: str) -> str:
-    """ "ni999" is shown back as "NI 999", the way plans print codes."""
-    key = normalise_code(typed)
-    match = _CODE_PARTS.match(key)
-    return f"{match[1]} {match[2]}" if match else typed.strip()
-
-
-def _indicator_matches(typed: str) -> list[Indicator]:
-    matches = list(Indicator.objects.lookup(typed).select_related("indicator_set"))
-    key = normalise_code(typed)
-    if not matches and key.isdigit():
-        matches = list(
-            Indicator.objects.filter(code_key__regex=rf"^[A-Z]*{key}$").select_related(
-                "indicator_set"
-            )
-        )
-    return matches
-
-
-def resolve_indicators(
-    text: str, matches_for: Callable[[str], list[Indicator]] = _indicator_matches
-) -> list[Indicator]:
-    """Turn "NI17, 21" into indicators; a bare number means the one code ending in it.
-    `matches_for` finds the indicators one typed code may mean: by default a query each, or
-    from a list read once (an imported spreadsheet's many rows)."""
-    indicators: list[Indicator] = []
-    errors: list[str] = []
-    for typed in (part.strip() for part in re.split(r"[,;]", text)):
-        if not typed:
-            continue
-        matches = matches_for(typed)
-        if not matches:
-            errors.append(f"We could not find an indicator with the code {printed_code(typed)}")
-        elif len(matches) > 1:
-            codes = ", ".join(f"{m.code} ({m.indicator_set.name})" for m in matches)
-            errors.append(f"“{typed}” could be {codes}. Type the code in full")
-        elif matches[0] not in indicators:
-            indicators.append(matches[0])
-    if errors:
-        raise ValidationError(errors)
-    return indicators
-
-
-def indicators_text(indicators: list[Indicator]) -> str:
-    return ", ".join(indicator.code for indicator in indicators)
 
 
 class _GdsForm(RefuseControlCharacters, forms.Form):
@@ -514,7 +465,3 @@ def suggest_partner_names(partnership: Partnership, term: str, limit: int = 8) -
     starting = [n for n in names if name_key(n).startswith(key)]
     containing = [n for n in names if key in name_key(n) and n not in starting]
     return list(dict.fromkeys(starting + containing))[:limit]
-
-
-def suggest_indicators(term: str, limit: int = 8) -> list[Indicator]:
-    return list(Indicator.objects.search(term).select_related("indicator_set")[:limit])

@@ -33,10 +33,10 @@ from priorities.forms import (
     ProgressUpdateForm,
     initial_for_priority,
     lead_partners_text,
-    suggest_indicators,
     suggest_partner_names,
 )
 from priorities.history import action_history
+from priorities.indicator_codes import suggest_indicators
 from priorities.models import Action, Priority
 from priorities.priority_forms import PriorityAdminForm, initial_for_priority_admin
 

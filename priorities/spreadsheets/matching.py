@@ -13,9 +13,9 @@ from priorities.forms import (
     LeadPartnerChoice,
     name_key,
     partner_names,
-    resolve_indicators,
     split_lead_partners,
 )
+from priorities.indicator_codes import resolve_indicators
 from priorities.models import ActionLeadPartner
 
 Kind = ActionLeadPartner.Kind

@@ -15,7 +15,8 @@ from indicators.models import Indicator
 from plans.document import numbered_priorities
 from plans.models import Group, Plan
 from plans.outline import plan_outline
-from priorities.forms import LEAD_PARTNER_SEPARATOR, indicators_text
+from priorities.forms import LEAD_PARTNER_SEPARATOR
+from priorities.indicator_codes import indicators_text
 from priorities.models import Action, ActionLeadPartner, Aim, Priority, ProgressUpdate
 
 
