@@ -318,6 +318,19 @@ RATELIMIT_USE_CACHE = "limits"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /health/ reports the queue unhealthy when a task due to run has waited longer than this.
 TASK_QUEUE_MAX_WAIT_MINUTES = env_int("TASK_QUEUE_MAX_WAIT_MINUTES", 10)
+# Publishing, draft PDFs and emails are jobs (plans.jobs): a failed one is tried again after
+# TASK_RETRY_SECONDS, doubling each time, up to TASK_MAX_ATTEMPTS tries in all; then it is
+# shown to administrators as failed. A job still running after TASK_STALE_SECONDS (past every
+# PDF's time limit) lost its worker and is run again.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
+TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 2 * PDF_RENDER_TIMEOUT + 60)
+# A person waiting for a job that no worker has started after this long (the worker is down)
+# has it done in their own request instead, behind a "being prepared" page.
+TASK_WORKER_GRACE_SECONDS = env_int("TASK_WORKER_GRACE_SECONDS", 20)
+# A draft's PDFs are prepared this long after the change a member's page view notices, so a
+# burst of edits makes one preparation.
+DRAFT_PDF_DELAY_SECONDS = env_int("DRAFT_PDF_DELAY_SECONDS", 30)
 
 # Names of system checks to silence, comma-separated. Empty in production; the plain-HTTP
 # trial set-ups on one machine (compose.yaml) silence only the HTTPS warnings (security.W004,

@@ -20,6 +20,7 @@ from indicators.models import LocalTargetMeasure
 from plans import (  # noqa: F401 (they register their pages)
     admin_assessment,
     admin_imports,
+    admin_jobs,
     admin_partnership,
     admin_people,
 )

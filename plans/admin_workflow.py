@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from cspplan.forms import SafeInputAdmin
 from plans.models import HiddenComment, Plan, PlanTransition
+from plans.publication import publication_request
 from plans.workflow import MOVES, Move, MoveRefused, plan_move
 
 
@@ -263,6 +264,16 @@ def _move_plans(
     reason = request.POST.get("open_comments_reason", "")
     for plan in plans:
         try:
+            if move.to_status == Plan.Status.PUBLISHED:
+                # Rendered by the worker, as from the plan page, never in this request.
+                publication_request(plan=plan, user=request.user, comment=comment)
+                admin_view.message_user(
+                    request,
+                    f"{plan} is being published: it appears on its public page as soon as "
+                    "its page and PDFs are stored.",
+                    messages.SUCCESS,
+                )
+                continue
             plan_move(
                 plan=plan,
                 to_status=move.to_status,

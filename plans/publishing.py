@@ -10,6 +10,7 @@ serves the newest, and every version keeps its own address.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,35 +49,86 @@ class PlanFile:
     sha256: str
 
 
-def published_copy_create(
-    *, plan: Plan, user: AbstractBaseUser | None, change_note: str = ""
-) -> PublishedCopy:
-    """Render the page and both PDFs once and keep them as the plan's next version; callers
-    hold a transaction with the plan's row locked."""
-    latest = plan.published_copies.aggregate(latest=Max("version"))["latest"] or 0
-    published_at = timezone.now()
+@dataclass(frozen=True)
+class CopyRendering:
+    """A plan's page and PDFs rendered as its next published version, before the plan is
+    locked to store them (the worker renders first, then publishes)."""
+
+    content_version: int | None
+    version: int
+    published_on: datetime.date
+    html: str
+    cover_colour: str
+    pdf: bytes
+    large_print_pdf: bytes
+
+    def still_current(self, plan: Plan) -> bool:
+        """Whether the plan, read now, would render the same: same content, version number
+        and day of publication."""
+        return (
+            self.content_version is not None
+            and self.content_version == current_content_version(plan)
+            and self.version == next_version(plan)
+            and self.published_on == timezone.localdate()
+        )
+
+
+def current_content_version(plan: Plan) -> int | None:
+    return PlanContentVersion.objects.filter(plan=plan).values_list("version", flat=True).first()
+
+
+def next_version(plan: Plan) -> int:
+    return (plan.published_copies.aggregate(latest=Max("version"))["latest"] or 0) + 1
+
+
+def copy_render(plan: Plan) -> CopyRendering:
+    # The version is read before the document, so a change made in between makes the
+    # rendering look older than it is (and rendered again), never newer.
+    content_version = current_content_version(plan)
+    version = next_version(plan)
+    published_on = timezone.localdate()
     document = plan_document(plan)
-    document.cover.version = version_line(
-        plan, version=latest + 1, published_on=timezone.localdate(published_at)
-    )
-    html = document_html(document)
-    pdf = plan_pdf(document)
-    large_print_pdf = plan_pdf(document, large_print=True)
-    return PublishedCopy.objects.create(
-        plan=plan,
-        version=latest + 1,
-        change_note=change_note,
-        published_at=published_at,
-        published_by=user,
-        html=html,
-        html_sha256=sha256(html),
+    # As published, whatever the status it is rendered in (the worker renders it approved).
+    document.is_draft = False
+    document.cover.version = version_line(plan, version=version, published_on=published_on)
+    return CopyRendering(
+        content_version=content_version,
+        version=version,
+        published_on=published_on,
+        html=document_html(document),
         # The page links its cover stylesheet by this colour; the logo's address in the HTML
         # names its hash. Neither changes when the partnership's cover does.
         cover_colour=document.plan.partnership.colour,
-        pdf=pdf,
-        pdf_sha256=sha256(pdf),
-        large_print_pdf=large_print_pdf,
-        large_print_pdf_sha256=sha256(large_print_pdf),
+        pdf=plan_pdf(document),
+        large_print_pdf=plan_pdf(document, large_print=True),
+    )
+
+
+def published_copy_create(
+    *,
+    plan: Plan,
+    user: AbstractBaseUser | None,
+    change_note: str = "",
+    rendering: CopyRendering | None = None,
+) -> PublishedCopy:
+    """Keep the page and both PDFs as the plan's next version: those rendered beforehand
+    (the caller has checked they are still current), otherwise rendered now. Callers hold a
+    transaction with the plan's row locked."""
+    if rendering is None:
+        rendering = copy_render(plan)
+    return PublishedCopy.objects.create(
+        plan=plan,
+        version=rendering.version,
+        change_note=change_note,
+        published_at=timezone.now(),
+        published_by=user,
+        html=rendering.html,
+        html_sha256=sha256(rendering.html),
+        cover_colour=rendering.cover_colour,
+        pdf=rendering.pdf,
+        pdf_sha256=sha256(rendering.pdf),
+        large_print_pdf=rendering.large_print_pdf,
+        large_print_pdf_sha256=sha256(rendering.large_print_pdf),
     )
 
 
@@ -175,16 +227,18 @@ def plan_page_html(
 def plan_pdf_file(
     plan: Plan, *, large_print: bool = False, from_copy: bool | None = None
 ) -> PlanFile:
-    """A public plan's stored PDF, or a draft's rendered now; from_copy as plan_page_html."""
+    """A public plan's stored PDF, or a draft's rendered now (for `render_plan`; members'
+    downloads of a draft are prepared by the worker, see plans.publication);
+    from_copy as plan_page_html."""
     if from_copy is None:
         from_copy = plan.status in PUBLIC_STATUSES
     if not from_copy:
+        content = plan_pdf(plan_document(plan), large_print=large_print)
+        return PlanFile(content=content, sha256=sha256(content))
+    return published_pdf_file(plan, large_print=large_print)
 
-        def render() -> PlanFile:
-            content = plan_pdf(plan_document(plan), large_print=large_print)
-            return PlanFile(content=content, sha256=sha256(content))
 
-        return cached_draft(draft_cache_key(plan, "pdf", large_print), render)
+def published_pdf_file(plan: Plan, *, large_print: bool) -> PlanFile:
     part = "large_print_pdf" if large_print else "pdf"
     key = _cache_key(plan, part)
     cached = cache.get(key)

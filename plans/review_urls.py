@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from plans import review_views
+from plans import publication_views, review_views
 
 _PLAN = "<slug:partnership_slug>/<slug:plan_slug>/"
 
 urlpatterns = [
     path(f"{_PLAN}move/<str:to_status>/", review_views.plan_move, name="plan_move"),
+    path(
+        f"{_PLAN}publishing/<int:pk>/",
+        publication_views.publication_progress,
+        name="publication_progress",
+    ),
     path(f"{_PLAN}review/", review_views.review_summary, name="review_summary"),
     path(f"{_PLAN}next-year/", review_views.plan_refresh, name="plan_refresh"),
     path(f"{_PLAN}changes/", review_views.changes, name="plan_changes"),

@@ -15,6 +15,7 @@ from plans.changes import plan_changes
 from plans.limits import COMMENT_MAX
 from plans.models import Plan, PlanTransition
 from plans.permissions import ChangeRefused, access_for
+from plans.publication import publication_request
 from plans.refresh import RefreshRefused, plan_start_next_year
 from plans.workflow import MoveRefused, find_move, moves_for
 from priorities.models import ReviewComment
@@ -78,6 +79,13 @@ def plan_move(
             error_field, (error, *_) = next(iter(form.errors.items()))
         else:
             try:
+                if to_status == Plan.Status.PUBLISHED:
+                    job = publication_request(
+                        plan=plan, user=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    return redirect(
+                        "plans:publication_progress", plan.partnership.slug, plan.slug, job.pk
+                    )
                 workflow.plan_move(
                     plan=plan,
                     to_status=to_status,

@@ -16,11 +16,13 @@ from plans.models import Plan
 from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
 from plans.permissions import Access, access_for
 from plans.plan_index import plan_index
+from plans.publication import draft_pdfs_soon
+from plans.publication_views import draft_pdf_response
 from plans.publishing import (
     cached_draft,
     draft_cache_key,
     plan_page_html,
-    plan_pdf_file,
+    published_pdf_file,
     published_versions,
     serves_copy,
 )
@@ -75,6 +77,9 @@ def _plan_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     has_versions = plan.status in PUBLIC_STATUSES or plan.taken_back_for_correction
     versions = published_versions(plan) if has_versions else []
     is_draft = not plan.published_as_copy
+    if is_draft:
+        # A member reading the draft after a change: its PDFs will be ready when asked for.
+        draft_pdfs_soon(plan=plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -141,10 +146,17 @@ def _too_slow(request: HttpRequest, plan: Plan, stopped: PdfRenderTimeout) -> Ht
 def _pdf_response(
     request: HttpRequest, plan: Plan, *, large_print: bool, from_copy: bool | None = None
 ) -> HttpResponse:
+    if from_copy is None:
+        from_copy = plan.status in PUBLIC_STATUSES
     try:
-        pdf = plan_pdf_file(plan, large_print=large_print, from_copy=from_copy)
+        if from_copy:
+            pdf = published_pdf_file(plan, large_print=large_print)
+        else:
+            pdf = draft_pdf_response(request, plan, large_print=large_print)
     except PdfRenderTimeout as stopped:
         return _too_slow(request, plan, stopped)
+    if isinstance(pdf, HttpResponse):
+        return pdf
     etag = f'"{pdf.sha256}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})

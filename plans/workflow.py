@@ -7,6 +7,7 @@ Django admin asked for it, so the rules below are the only rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -15,6 +16,9 @@ from plans import public_cache
 from plans.limits import COMMENT_MAX, too_long
 from plans.models import Membership, Plan, PlanTransition
 from plans.pdf_render import PDF_TOO_SLOW_ADVICE, PdfRenderTimeout
+
+if TYPE_CHECKING:
+    from plans.publishing import CopyRendering
 
 Status = Plan.Status
 Role = Membership.Role
@@ -161,36 +165,27 @@ def plan_move(
     user: AbstractBaseUser | AnonymousUser,
     comment: str = "",
     open_comments_reason: str = "",
+    rendering: CopyRendering | None = None,
 ) -> PlanTransition:
     """Move the plan, record who did it, and on publication supersede the plan it renews.
 
     The plan row is locked first, so two people pressing "Approve" at once make one move and
-    the second is told the plan has already moved.
+    the second is told the plan has already moved. Publication stores the copy rendered
+    beforehand (by the worker, outside the lock) when the plan has not changed since.
     """
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        comment, reason = move_check(
+            locked,
+            to_status=to_status,
+            user=user,
+            comment=comment,
+            open_comments_reason=open_comments_reason,
+        )
         move = find_move(locked.status, to_status)
-        if move is None:
-            raise MoveRefused(no_move_message(locked, to_status))
-        if role_of(user, locked) not in move.roles:
-            raise MoveRefused(f"Your role in the partnership does not allow “{move.label}”.")
-        comment = comment.strip()
-        if move.needs_comment and not comment:
-            raise MoveRefused(move.comment_missing)
-        reason = open_comments_reason.strip()
-        for text in (comment, reason):
-            if len(text) > COMMENT_MAX:
-                raise MoveRefused(too_long("The comment", COMMENT_MAX))
-        if to_status == Status.APPROVED:
-            open_comments = _open_comment_count(locked)
-            if open_comments and not reason:
-                raise MoveRefused(
-                    f"There {'is' if open_comments == 1 else 'are'} {open_comments} open "
-                    f"comment{'' if open_comments == 1 else 's'}. Resolve them, or give a "
-                    "reason for approving with comments open."
-                )
-            if not open_comments:
-                reason = ""
+        # Checked before anything is written, since the move itself changes the content.
+        if rendering is not None and not rendering.still_current(locked):
+            rendering = None
         if is_correction(move) and not locked.published_copies.exists():
             # Made public without plan_move (imported, or set in the admin) and never read:
             # keep it as published now, so the public still reads it during the correction.
@@ -203,11 +198,46 @@ def plan_move(
             # when it was first published.
             if not republished:
                 _supersede_previous(locked, user)
-            _store_published_copy(locked, user, change_note=change_note)
+            _store_published_copy(locked, user, change_note=change_note, rendering=rendering)
         else:
             transition = _record(locked, to_status, user, comment, reason)
     plan.status = locked.status
     return transition
+
+
+def move_check(
+    locked: Plan,
+    *,
+    to_status: str,
+    user: AbstractBaseUser | AnonymousUser,
+    comment: str = "",
+    open_comments_reason: str = "",
+) -> tuple[str, str]:
+    """Refuse the move in words, or return the comment and the open-comments reason to
+    record. The caller holds the plan's row locked."""
+    move = find_move(locked.status, to_status)
+    if move is None:
+        raise MoveRefused(no_move_message(locked, to_status))
+    if role_of(user, locked) not in move.roles:
+        raise MoveRefused(f"Your role in the partnership does not allow “{move.label}”.")
+    comment = comment.strip()
+    if move.needs_comment and not comment:
+        raise MoveRefused(move.comment_missing)
+    reason = open_comments_reason.strip()
+    for text in (comment, reason):
+        if len(text) > COMMENT_MAX:
+            raise MoveRefused(too_long("The comment", COMMENT_MAX))
+    if to_status == Status.APPROVED:
+        open_comments = _open_comment_count(locked)
+        if open_comments and not reason:
+            raise MoveRefused(
+                f"There {'is' if open_comments == 1 else 'are'} {open_comments} open "
+                f"comment{'' if open_comments == 1 else 's'}. Resolve them, or give a "
+                "reason for approving with comments open."
+            )
+        if not open_comments:
+            reason = ""
+    return comment, reason
 
 
 def correction_note(plan: Plan) -> str:
@@ -239,7 +269,12 @@ def _supersede_previous(plan: Plan, user) -> None:
 
 
 def _store_published_copy(
-    plan: Plan, user, *, change_note: str = "", refused: str = "The plan is still approved."
+    plan: Plan,
+    user,
+    *,
+    change_note: str = "",
+    refused: str = "The plan is still approved.",
+    rendering: CopyRendering | None = None,
 ) -> None:
     """Freeze the page and PDFs as published, inside the move's transaction: if rendering
     fails, the plan stays as it was."""
@@ -247,7 +282,10 @@ def _store_published_copy(
 
     try:
         published_copy_create(
-            plan=plan, user=user if user.is_authenticated else None, change_note=change_note
+            plan=plan,
+            user=user if user.is_authenticated else None,
+            change_note=change_note,
+            rendering=rendering,
         )
     except PdfRenderTimeout as stopped:
         raise MoveRefused(f"{stopped} {refused} {PDF_TOO_SLOW_ADVICE}") from stopped

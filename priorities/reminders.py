@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 
+from plans.emails import email_enqueue
 from plans.models import Group, Membership, Plan
 from priorities.models import Action, ActionQuerySet, ReviewReminder
 
@@ -176,7 +177,8 @@ def digest_message(digest: Digest, today: datetime.date) -> EmailMultiAlternativ
 
 
 def review_reminder_send(*, digest: Digest, today: datetime.date) -> None:
-    """Record the reminders, then send; a failed send rolls the records back.
+    """Record the reminders and queue the email together: the worker sends it, retrying a
+    failed send, so a reminder recorded is a reminder sent.
 
     Inserting first lets the once-a-day constraint stop a second run racing this one.
     """
@@ -190,7 +192,7 @@ def review_reminder_send(*, digest: Digest, today: datetime.date) -> None:
             )
             for action in digest.actions
         )
-        digest_message(digest, today).send()
+        email_enqueue(message=digest_message(digest, today))
 
 
 def review_reminders_send(*, today: datetime.date) -> SendResult:

@@ -36,11 +36,13 @@ from plans.models import (
     BudgetLine,
     DemoPlanSource,
     District,
+    DraftFile,
     GlossaryTerm,
     Group,
     HiddenComment,
     ImportSource,
     Invitation,
+    Job,
     Membership,
     Organisation,
     OutlineBlock,
@@ -166,6 +168,22 @@ def one_of_each(action, editor, superuser, plan, priority, partnership, target_r
     )
     PlanTransition.objects.create(
         plan=plan, from_status=Plan.Status.DRAFT, to_status=Plan.Status.IN_REVIEW, user=superuser
+    )
+    DraftFile.objects.create(
+        plan=plan,
+        content_version=1,
+        content=b"%PDF-1.7",
+        sha256="4" * 64,
+        rendered_at=timezone.now(),
+    )
+    Job.objects.create(
+        kind=Job.Kind.PUBLISH,
+        plan=plan,
+        status=Job.Status.FAILED,
+        run_after=timezone.now(),
+        created_at=timezone.now(),
+        started_at=timezone.now(),
+        error="Gave up after 5 attempts.",
     )
     comment = ReviewComment.objects.create(
         plan=plan, action=action, author=superuser, body="Who funds it?"

@@ -19,6 +19,7 @@ from plans.permissions import plan_change_refusal
 from plans.review import transition_comment_hide
 from plans.workflow import MoveRefused, plan_move
 from priorities.models import ProgressUpdate
+from tests.background import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,7 @@ def test_a_correction_goes_through_review_and_is_published_as_version_2_with_its
     client.force_login(administrator)
     Plan.objects.filter(pk=plan.pk).update(status=Status.APPROVED)
     client.post(_move(plan, Status.PUBLISHED))
+    run_jobs()
     first = PublishedCopy.objects.get(plan=plan)
     first_pdf = bytes(first.pdf)
 
@@ -82,6 +84,7 @@ def test_a_correction_goes_through_review_and_is_published_as_version_2_with_its
         client.post(_move(plan, Status.APPROVED)),
         client.post(_move(plan, Status.PUBLISHED)),
     ]
+    run_jobs()
 
     assert [response.status_code for response in responses] == [302] * 5
     plan.refresh_from_db()

@@ -5,7 +5,6 @@ tests change things the ways nobody's code path would think to report: queryset.
 bulk deletes, the many-to-many table, shared reference data.
 """
 
-import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -247,27 +246,3 @@ def test_resolving_a_comment_shows_at_once(plan, open_comment, administrator):
     response = client.get(plan.get_absolute_url())
     assert "Resolved" in response.text
     assert resolve_url(plan, open_comment) not in response.text
-
-
-def pdf_url(plan: Plan) -> str:
-    return reverse("plans:plan_pdf", args=[plan.partnership.slug, plan.slug])
-
-
-def test_a_repeat_download_of_an_unchanged_draft_pdf_is_not_rendered_again(
-    plan, action, viewer, renders
-):
-    client = signed_in(viewer)
-    first = client.get(pdf_url(plan))
-    second = client.get(pdf_url(plan))
-    assert second.status_code == 200
-    assert second.content == first.content
-    assert len(renders) == 1
-
-
-def test_an_edit_gives_a_fresh_draft_pdf(plan, action, viewer, renders):
-    client = signed_in(viewer)
-    first = client.get(pdf_url(plan))
-    Action.objects.filter(pk=action.pk).update(review_date=datetime.date(2011, 3, 31))
-    second = client.get(pdf_url(plan))
-    assert second.content != first.content
-    assert len(renders) == 2

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from cspplan.tasks import send_password_reset
 from plans.models import Plan
 from plans.workflow import plan_move
+from tests.background import get_prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def test_a_signed_in_page_is_private_and_not_stored(client, editor):
 def test_a_draft_pdf_is_private_and_not_stored(client, editor, plan, action):
     client.force_login(editor)
 
-    response = client.get(_plan_pdf(plan))
+    response = get_prepared(client, _plan_pdf(plan))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -21,6 +21,7 @@ from plans.models import Partnership, PartnershipLogo, Plan
 from plans.models.partnership import LOGO_MAX_BYTES
 from plans.pdf import plan_pdf, print_html
 from plans.permissions import ChangeRefused
+from tests.background import get_prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -482,10 +483,14 @@ def _cover_images(pdf: bytes) -> int:
 
 def test_the_logo_is_embedded_in_the_pdf(client, administrator, viewer, plan):
     client.force_login(viewer)
-    without = client.get(reverse("plans:plan_pdf", args=[plan.partnership.slug, plan.slug]))
+    without = get_prepared(
+        client, reverse("plans:plan_pdf", args=[plan.partnership.slug, plan.slug])
+    )
     _give_logo(plan, administrator)
 
-    with_logo = client.get(reverse("plans:plan_pdf", args=[plan.partnership.slug, plan.slug]))
+    with_logo = get_prepared(
+        client, reverse("plans:plan_pdf", args=[plan.partnership.slug, plan.slug])
+    )
 
     assert _cover_images(without.content) == 0
     assert _cover_images(with_logo.content) == 1

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from plans.models import HiddenComment, Plan, PlanTransition
 from priorities.models import Action, Priority, ReviewComment
+from tests.background import get_prepared
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -440,7 +441,7 @@ def test_the_draft_pdf_carries_no_review_comments(client, plan, reviewer, open_c
     _at(plan, Status.IN_REVIEW)
     _signed_in(client, reviewer)
 
-    response = client.get(_url("plans:plan_pdf", plan))
+    response = get_prepared(client, _url("plans:plan_pdf", plan))
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert open_comment.action.text[:40] in " ".join(text.split())

@@ -27,6 +27,7 @@ from plans.models import (
     GlossaryTerm,
     Group,
     Invitation,
+    Job,
     Membership,
     Partnership,
     PartnershipLogo,
@@ -120,6 +121,16 @@ def _action(name: str) -> Callable[[World], str]:
 
 def _priority(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[w.action.priority_id])
+
+
+def _publication(world: World) -> Job:
+    """A publication waiting for the worker (due later, so the page does not stand in)."""
+    return Job.objects.create(
+        kind=Job.Kind.PUBLISH,
+        plan=world.plan,
+        run_after=timezone.now() + datetime.timedelta(hours=1),
+        created_at=timezone.now(),
+    )
 
 
 def _action_form(world: World) -> dict:
@@ -494,6 +505,13 @@ CASES = [
         "post",
         _plan("plans:plan_move", lambda w: "published"),
         only("administrator", "superuser"),
+        plan_status=Status.APPROVED,
+    ),
+    Case(
+        "publishing progress",
+        "get",
+        _plan("plans:publication_progress", lambda w: _publication(w).pk),
+        members_only(),
         plan_status=Status.APPROVED,
     ),
     Case(
@@ -1715,6 +1733,7 @@ MATRIX_ROUTES = {
     "plans:plan_version_pdf",
     "plans:plan_version_large_print_pdf",
     "plans:plan_move",
+    "plans:publication_progress",
     "plans:plan_refresh",
     "plans:review_summary",
     "plans:plan_changes",
@@ -1863,7 +1882,8 @@ def _outcome(response, role: str) -> str | int:
         if response.url.startswith(reverse("login")):
             return LOGIN
         return OK
-    assert response.status_code == 200, f"{role}: unexpected {response.status_code}"
+    # 202: the page to wait on while the worker prepares a PDF or publishes the plan.
+    assert response.status_code in (200, 202), f"{role}: unexpected {response.status_code}"
     return OK
 
 

@@ -6,9 +6,10 @@ from plans.models.assessment import (
     ScanningMark,
     ScanningMatrix,
 )
-from plans.models.document import DemoPlanSource, PlanContentVersion
+from plans.models.document import DemoPlanSource, DraftFile, PlanContentVersion
 from plans.models.imports import ImportSource, PendingImport, PlanImport
 from plans.models.invitation import Invitation
+from plans.models.jobs import Job
 from plans.models.outline import OutlineBlock
 from plans.models.partnership import (
     District,
@@ -37,11 +38,13 @@ __all__ = [
     "BudgetLine",
     "DemoPlanSource",
     "District",
+    "DraftFile",
     "GlossaryTerm",
     "HiddenComment",
     "Group",
     "ImportSource",
     "Invitation",
+    "Job",
     "Membership",
     "Organisation",
     "OutlineBlock",

@@ -53,3 +53,32 @@ class DemoPlanSource(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.plan.get_absolute_url()
+
+
+class DraftFile(models.Model):
+    """A draft's PDF, prepared by the task worker after a change, and the content version it
+    shows: a member's download serves it while that version stands."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="draft_files")
+    large_print = models.BooleanField(default=False)
+    content_version = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "large_print"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "large_print"],
+                name="draft_file_one_per_plan_and_print",
+                violation_error_message="This plan already has a prepared PDF of this kind.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        kind = "large-print PDF" if self.large_print else "PDF"
+        return f"{self.plan} draft {kind} (content version {self.content_version})"
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()

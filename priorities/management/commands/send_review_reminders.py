@@ -38,13 +38,14 @@ class Command(BaseCommand):
             self._summary("Would send", digests)
             return
         result = review_reminders_send(today=today)
-        self._summary("Sent", result.sent)
+        # Queued for the worker (`manage.py db_worker`), which retries a failed send.
+        self._summary("Queued", result.sent)
         if result.failed:
             for digest, error in result.failed:
-                self.stderr.write(f"Not sent to {digest.email}: {error}")
+                self.stderr.write(f"Not queued for {digest.email}: {error}")
             raise CommandError(
                 f"{len(result.failed)} digest{'s' if len(result.failed) != 1 else ''} could "
-                "not be sent and will be tried again on the next run."
+                "not be queued and will be tried again on the next run."
             )
 
     def _describe(self, digest: Digest, today: datetime.date) -> None:
