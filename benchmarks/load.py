@@ -138,12 +138,9 @@ class Servers:
     def __init__(self) -> None:
         self.web: list[subprocess.Popen] = []
         self.worker: subprocess.Popen | None = None
-        self.logs: list[Path] = []
 
     def _start(self, command: list[str], name: str, **env: str) -> subprocess.Popen:
-        log = WORK_DIR / f"{name}.log"
-        self.logs.append(log)
-        with log.open("ab") as output:
+        with (WORK_DIR / f"{name}.log").open("ab") as output:
             return subprocess.Popen(
                 command,
                 cwd=BASE_DIR,
@@ -191,22 +188,23 @@ class Servers:
                 process.kill()
                 process.wait()
 
-    def logged_errors(self) -> Counter[str]:
-        """The app's own error lines (JSON, cspplan/log.py) by message and exception."""
-        found: Counter[str] = Counter()
-        for log in self.logs:
-            for line in log.read_text(errors="replace").splitlines():
-                if line.startswith("{"):
-                    try:
-                        entry = json.loads(line)
-                    except ValueError:
-                        continue
-                    if entry.get("level") in ("ERROR", "CRITICAL"):
-                        # The exception's own line: the last one not indented.
-                        lines = (entry.get("traceback") or "").splitlines()
-                        cause = [line for line in lines if line[:1] not in ("", " ", "\t")][-1:]
-                        found[f"{log.stem}: {entry['message']} | {''.join(cause)[:120]}"] += 1
-        return found
+
+def logged_errors() -> Counter[str]:
+    """The app's own error lines (JSON, cspplan/log.py) by message and exception."""
+    found: Counter[str] = Counter()
+    for log in sorted(WORK_DIR.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if entry.get("level") in ("ERROR", "CRITICAL"):
+                    # The exception's own line: the last one not indented.
+                    lines = (entry.get("traceback") or "").splitlines()
+                    cause = [line for line in lines if line[:1] not in ("", " ", "\t")][-1:]
+                    found[f"{log.stem}: {entry['message']} | {''.join(cause)[:120]}"] += 1
+    return found
 
 
 def wait_until_serving(port: int, limit: float = 60) -> float:
@@ -382,6 +380,8 @@ def check_writes(users: list[Person]) -> None:
 
 def main() -> None:
     servers = Servers()
+    # Stopped like Ctrl-C stops it: through the finally below, which stops the servers.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
         paths, targets = prepare()
         servers.start_all()
@@ -438,7 +438,7 @@ def main() -> None:
             "db_worker: "
             + ("still running" if worker.poll() is None else f"exited ({worker.returncode})")
         )
-        logged = servers.logged_errors()
+        logged = logged_errors()
         if logged:
             print("\nErrors logged by the servers and the worker:")
             for line, count in logged.most_common(12):
