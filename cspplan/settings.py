@@ -99,10 +99,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cspplan.wsgi.application"
 
+# With DATABASE_CONN_MAX_AGE above 0 a connection is kept between requests, so one the
+# database ended meanwhile (a restart, a failover, pg_terminate_backend) is checked and
+# replaced before use rather than failing the next request and stopping `db_worker`.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
+        conn_health_checks=True,
     )
 }
 

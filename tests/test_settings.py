@@ -80,6 +80,26 @@ def test_production_settings_start_with_a_secret_key_and_database_url():
     assert result.returncode == 0, result.stderr
 
 
+def test_kept_database_connections_are_checked_before_use():
+    """A kept connection the database ended (benchmarks/load.py cuts them all) is replaced,
+    not used: otherwise each worker's next request fails and db_worker stops."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from cspplan import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'],"
+            " settings.DATABASES['default']['CONN_HEALTH_CHECKS'])",
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_CONN_MAX_AGE": "60"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["60", "True"]
+
+
 def test_env_addresses_reads_names_and_quoted_commas(monkeypatch):
     monkeypatch.setenv("ADMINS", 'Ann Admin <ann@example.org>, "Ng, Mary" <mary@example.org>')
 
