@@ -233,15 +233,20 @@ def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) ->
 
 
 def lead_partners_prefetch() -> Prefetch:
-    """Lead partners with everything their names need, so a table costs no query per row.
+    """Lead partners with their organisation or group, so a table costs no query per row.
+
+    A partnership lead is named after the partnership, which each lead partner reaches through
+    its action: prefetching sets that to the action already in hand, so callers fetch their
+    actions with priority__plan__partnership rather than every lead partner joining (and
+    building) its own copies of all four.
 
     Sorted by their own columns: Meta.ordering sorts by action, which sorts through priority,
     plan and partnership, five joins that a stale plan answered by hashing every row."""
     return Prefetch(
         "lead_partners",
-        queryset=ActionLeadPartner.objects.select_related(
-            "organisation", "group", "action__priority__plan__partnership"
-        ).order_by("action_id", "order"),
+        queryset=ActionLeadPartner.objects.select_related("organisation", "group").order_by(
+            "action_id", "order"
+        ),
     )
 
 
