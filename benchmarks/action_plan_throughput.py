@@ -12,8 +12,8 @@ on a free loopback port). Each client signs in through the real sign-in form (pa
 is outside the timed window), then every client requests, as fast as answers come back, the
 action plan of the demo priority with the most actions for --seconds, then the same for a static
 file. With --compare, the code of GIT-REF (`git archive`, into a temporary directory) is served
-by a second gunicorn on the same database, and its action plan is timed in the same rounds, so
-before and after are measured side by side on the same machine state.
+by a second gunicorn on the same database (so GIT-REF must have the same migrations), and its
+action plan is timed in the same rounds: before and after side by side on the same machine state.
 
 The load is generated here, in Python (processes of threads, http.client, a new connection per
 request as gunicorn's sync workers close each one), on the same CPUs as the server: figures are
@@ -40,6 +40,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -171,7 +172,9 @@ def sign_in(port: int, username: str) -> str:
     assert status == 200, f"sign-in page answered {status}"
     cookies = cookies_from(headers)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD})
+    form = urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD}
+    )
     status, headers, _ = request(
         port,
         "POST",
@@ -290,14 +293,18 @@ def main() -> None:
         manage(env, BASE_DIR, "load_demo", "--with-users")
         for server in servers:
             manage(env, server.directory, "collectstatic", "--no-input", "--verbosity", "0")
-        path, action_count = manage(env, BASE_DIR, "shell", "--no-imports", "-c", FIND_PRIORITY).split()
+        found = manage(env, BASE_DIR, "shell", "--no-imports", "-c", FIND_PRIORITY)
+        path, action_count = found.split()
         print(f"Demo loaded in {time.perf_counter() - started:.0f} s")
         for server in servers:
             start(server, env)
+        # Password hashing makes signing in slow on purpose: done before, not in, the timing.
         with ThreadPoolExecutor(max_workers=args.workers * 2) as signing_in:
             sessions = {
                 server.name: list(
-                    signing_in.map(lambda _, s=server: sign_in(s.port, args.user), range(args.clients))
+                    signing_in.map(
+                        partial(sign_in, username=args.user), [server.port] * args.clients
+                    )
                 )
                 for server in servers
             }
@@ -315,12 +322,13 @@ def main() -> None:
         results: dict[str, list[Result]] = {name: [] for name, *_ in targets}
         processes = min(4, args.clients)
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for name, port, target, cookies in targets:
+            for _name, port, target, cookies in targets:
                 for cookie in cookies[: args.workers]:
                     request(port, "GET", target, {"Cookie": cookie} if cookie else {})
             for _ in range(args.rounds):
                 for name, port, target, cookies in targets:
-                    results[name].append(hammer(pool, processes, port, target, cookies, args.seconds))
+                    timed = hammer(pool, processes, port, target, cookies, args.seconds)
+                    results[name].append(timed)
         report(results, args)
     finally:
         for server in servers:
