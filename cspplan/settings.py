@@ -99,13 +99,16 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cspplan.wsgi.application"
 
-# With DATABASE_CONN_MAX_AGE above 0 a connection is kept between requests, so one the
-# database ended meanwhile (a restart, a failover, pg_terminate_backend) is checked and
-# replaced before use rather than failing the next request and stopping `db_worker`.
+# A connection kept between requests (DATABASE_CONN_MAX_AGE) that the database ended
+# meanwhile (a restart, a failover, pg_terminate_backend) is checked and replaced before use,
+# rather than failing the next request and stopping `db_worker`.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
+        # Each gunicorn worker keeps its connection between requests: opening one costs the
+        # database a new backend process and its catalogue lookups, several milliseconds of a
+        # signed-in page's few dozen. Checked before reuse, so a restarted server is not an error.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }

@@ -84,7 +84,7 @@ def _actions(plan: Plan) -> list[Action]:
     return list(
         Action.objects.current()
         .filter(priority__plan=plan)
-        .select_related("priority")
+        .select_related("priority__plan__partnership")
         .prefetch_related(lead_partners_prefetch(), "indicators")
         .order_by("priority__order", "order")
     )

@@ -9,6 +9,7 @@ priorities of their own task groups. Everyone else who can read gets a 403 that 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -53,7 +54,14 @@ class Access:
 
     is_superuser: bool
     membership: Membership | None
-    task_group_ids: frozenset[int]
+
+    @cached_property
+    def task_group_ids(self) -> frozenset[int]:
+        """The task groups whose priorities an editor may change. Read only when a rule asks,
+        so the pages of administrators and readers, whose rules never do, make no query."""
+        if self.membership is None:
+            return frozenset()
+        return frozenset(self.membership.task_groups.values_list("pk", flat=True))
 
     @property
     def can_read(self) -> bool:
@@ -78,18 +86,13 @@ class Access:
 def access_for(user: User | AnonymousUser, partnership: Partnership | int) -> Access:
     partnership_id = partnership if isinstance(partnership, int) else partnership.pk
     if not user.is_authenticated:
-        return Access(is_superuser=False, membership=None, task_group_ids=frozenset())
+        return Access(is_superuser=False, membership=None)
+    # One membership at most per person and partnership: unordered, so Meta.ordering's joins
+    # through partnership and user are not made for it.
     membership = (
-        Membership.objects.filter(user=user, partnership_id=partnership_id)
-        .prefetch_related("task_groups")
-        .first()
+        Membership.objects.filter(user=user, partnership_id=partnership_id).order_by().first()
     )
-    task_group_ids = (
-        frozenset(group.pk for group in membership.task_groups.all()) if membership else frozenset()
-    )
-    return Access(
-        is_superuser=user.is_superuser, membership=membership, task_group_ids=task_group_ids
-    )
+    return Access(is_superuser=user.is_superuser, membership=membership)
 
 
 def plans_for_member(user: User | AnonymousUser) -> QuerySet[Plan]:
@@ -233,15 +236,20 @@ def get_priority_for_user(request: HttpRequest, pk: int, write: bool = False) ->
 
 
 def lead_partners_prefetch() -> Prefetch:
-    """Lead partners with everything their names need, so a table costs no query per row.
+    """Lead partners with their organisation or group, so a table costs no query per row.
+
+    A partnership lead is named after the partnership, which each lead partner reaches through
+    its action: prefetching sets that to the action already in hand, so callers fetch their
+    actions with priority__plan__partnership rather than every lead partner joining (and
+    building) its own copies of all four.
 
     Sorted by their own columns: Meta.ordering sorts by action, which sorts through priority,
     plan and partnership, five joins that a stale plan answered by hashing every row."""
     return Prefetch(
         "lead_partners",
-        queryset=ActionLeadPartner.objects.select_related(
-            "organisation", "group", "action__priority__plan__partnership"
-        ).order_by("action_id", "order"),
+        queryset=ActionLeadPartner.objects.select_related("organisation", "group").order_by(
+            "action_id", "order"
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cspplan.refusals import form_refused
+from indicators.models import Indicator
 from plans.permissions import (
     ChangeRefused,
     PlanLeftDraft,
@@ -92,7 +93,10 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     actions = (
         priority.actions.current()
         .select_related("aim")
-        .prefetch_related(lead_partners_prefetch(), "indicators")
+        # The table shows only each indicator's code, not its title or description.
+        .prefetch_related(
+            lead_partners_prefetch(), Prefetch("indicators", Indicator.objects.only("code"))
+        )
         .order_by("order")
     )
     action_filter = ActionFilter(
