@@ -2,7 +2,7 @@
 #   docker build -t cspplan .
 #   docker run -e DEBUG=false -e SECRET_KEY=... -e ALLOWED_HOSTS=... -e DATABASE_URL=... \
 #       -e REDIS_URL=... -e HTTPS=true -p 8000:8000 cspplan
-# The worker is the same image with another command: python manage.py db_worker
+# The worker is the same image with another command: python manage.py run_worker
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -10,7 +10,7 @@ Run from the project root, with PostgreSQL and Redis:
 DATABASE_URL names the server; the script creates its own scratch database on it
 (cspplan_load_bench), migrates it and loads the demo, then starts two gunicorn servers
 (cspplan/gunicorn.conf.py, WEB_CONCURRENCY default 3) on free loopback ports and one
-`manage.py db_worker`, all with DEBUG=false as in production, but plain HTTP as in
+`manage.py run_worker`, all with DEBUG=false as in production, but plain HTTP as in
 scripts/two-servers. The Redis database in REDIS_URL is emptied: give the script its own.
 
 Each user signs in through /sign-in/ (the demo's administrator or editor) before the timed
@@ -132,7 +132,7 @@ from priorities.models import Action, ProgressUpdate  # noqa: E402
 
 
 class Servers:
-    """Two gunicorn servers and a db_worker, each in its own session so that Ctrl-C reaches
+    """Two gunicorn servers and a worker, each in its own session so that Ctrl-C reaches
     only this script, which then stops them itself."""
 
     def __init__(self) -> None:
@@ -166,7 +166,7 @@ class Servers:
         for index in range(len(PORTS)):
             self.start_web(index)
         self.worker = self._start(
-            [sys.executable, "manage.py", "db_worker", "--no-reload"], "worker"
+            [sys.executable, "manage.py", "run_worker", "--no-reload"], "worker"
         )
         for port in PORTS:
             wait_until_serving(port)

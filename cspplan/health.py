@@ -35,7 +35,7 @@ class Database(checks.Database):
 @dataclasses.dataclass
 class TaskQueue(HealthCheck):
     """The django-tasks-db queue can be read, and no task due to run has waited longer than
-    TASK_QUEUE_MAX_WAIT_MINUTES: a longer wait means no worker (`manage.py db_worker`) is
+    TASK_QUEUE_MAX_WAIT_MINUTES: a longer wait means no worker (`manage.py run_worker`) is
     running, or it cannot keep up."""
 
     max_wait_minutes: int = dataclasses.field(
@@ -57,7 +57,7 @@ class TaskQueue(HealthCheck):
         if waiting:
             raise ServiceUnavailable(
                 f"{waiting} task{'' if waiting == 1 else 's'} waited over "
-                f"{self.max_wait_minutes} minutes: is the worker (db_worker) running?"
+                f"{self.max_wait_minutes} minutes: is the worker (run_worker) running?"
             )
 
 

@@ -320,7 +320,7 @@ CACHES["limits"] = (
 RATELIMIT_USE_CACHE = "limits"
 
 # Reset emails are sent by a background task so the request does the same work whether or
-# not the address has an account. Tasks are stored in the database; `manage.py db_worker`
+# not the address has an account. Tasks are stored in the database; `manage.py run_worker`
 # runs them (scripts/start starts one beside the development server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /health/ reports the queue unhealthy when a task due to run has waited longer than this.

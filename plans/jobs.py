@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
 }
 # Backoff stops growing here, so a long mail-server outage is still retried within the hour.
 RETRY_CAP = datetime.timedelta(hours=1)
+ZERO = datetime.timedelta(0)
 
 
 class JobGaveUp(Exception):
@@ -123,12 +124,12 @@ def _finish(job: Job, status: str, error: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=status, error=error, finished_at=job.finished_at)
 
 
-def _failed_attempt(job: Job, error: str) -> None:
+def _failed_attempt(job: Job, error: str, *, backoff: bool = True) -> None:
     if job.attempts >= settings.TASK_MAX_ATTEMPTS:
         _finish(job, Job.Status.FAILED, f"Gave up after {job.attempts} attempts. {error}")
         return
     job.status, job.error = Job.Status.WAITING, error
-    job.run_after = timezone.now() + retry_delay(job.attempts)
+    job.run_after = timezone.now() + (retry_delay(job.attempts) if backoff else ZERO)
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(
             status=job.status, error=error, run_after=job.run_after
@@ -152,7 +153,8 @@ def jobs_recover(*, plan: Plan | None = None) -> int:
             ).update(status=Job.Status.WAITING, started_at=None):
                 continue
             job.status, job.started_at = Job.Status.WAITING, None
-            _failed_attempt(job, "The worker running it stopped before it finished.")
+            # At once: the job did not fail, its worker did.
+            _failed_attempt(job, "The worker running it stopped before it finished.", backoff=False)
         recovered += 1
     return recovered
 

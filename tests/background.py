@@ -1,4 +1,4 @@
-"""Running background jobs inside a test, as `manage.py db_worker` would run them."""
+"""Running background jobs inside a test, as `manage.py run_worker` would run them."""
 
 from __future__ import annotations
 

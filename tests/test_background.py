@@ -330,6 +330,7 @@ def test_a_job_whose_worker_died_is_run_again(plan, action, administrator, setti
     job.refresh_from_db()
     assert job.status == Job.Status.WAITING
     assert job.error == "The worker running it stopped before it finished."
+    assert job.run_after <= timezone.now()  # its worker failed, not the job: no backoff
     run_jobs()
     job.refresh_from_db()
     assert job.status == Job.Status.DONE

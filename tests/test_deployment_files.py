@@ -49,7 +49,7 @@ def test_compose_runs_two_app_servers_a_worker_postgresql_15_and_redis_7():
     assert SERVICES["redis"]["image"] == "redis:7"
     assert SERVICES["app1"]["ports"] == ["8001:8000"]
     assert SERVICES["app2"]["ports"] == ["8002:8000"]
-    assert SERVICES["worker"]["command"] == ["python", "manage.py", "db_worker", "--no-reload"]
+    assert SERVICES["worker"]["command"] == ["python", "manage.py", "run_worker", "--no-reload"]
     for name in ("app1", "app2", "worker"):
         assert SERVICES[name]["build"] == "."
     assert "command" not in SERVICES["app1"]  # the image's own: scripts/serve

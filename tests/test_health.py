@@ -107,7 +107,7 @@ def test_a_task_waiting_longer_than_the_limit_answers_500_naming_the_queue(clien
 
     assert response.status_code == 500
     assert response.json()["TaskQueue(max_wait_minutes=10)"] == (
-        "Unavailable: 1 task waited over 10 minutes: is the worker (db_worker) running?"
+        "Unavailable: 1 task waited over 10 minutes: is the worker (run_worker) running?"
     )
     page = health(client, HTTP_ACCEPT="text/html")
     assert page.status_code == 500

@@ -1,6 +1,7 @@
-"""The two-server production set-up, for real: two gunicorn servers (DEBUG off) share the test's
-PostgreSQL database and a Redis cache. A plan published through the first server is read back,
-page and PDF, through the second.
+"""The two-server production set-up, for real: two gunicorn servers (DEBUG off) and the task
+worker share the test's PostgreSQL database and a Redis cache. A plan published through the
+first server (the worker renders it) is read back, page and PDF, through the second; a worker
+killed mid-publication is replaced and the plan is published all the same.
 
 Selected with `-m production`; skipped unless DATABASE_URL is PostgreSQL (SQLite is one file on
 one machine, not the set-up this checks).
@@ -9,6 +10,7 @@ one machine, not the set-up this checks).
 import http.client
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -24,8 +26,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
-from plans.models import Plan
+from plans.jobs import job_enqueue
+from plans.models import Job, Plan
 from tests.conftest import PASSWORD
+from tests.plan_builders import add_actions
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 60
@@ -103,6 +107,17 @@ class Server:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
         return self.request("POST", path, {"csrfmiddlewaretoken": token, **fields})
 
+    def follow_until(self, path: str, limit: float) -> str:
+        """Where a waiting page (202) sends its reader once the work is done."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            status, headers, _ = self.request("GET", path)
+            if status == 302:
+                return headers["Location"]
+            assert status == 202, status
+            time.sleep(0.5)
+        raise TimeoutError(f"{path} was still waiting after {limit} s.")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -112,10 +127,38 @@ class Server:
             self.process.wait()
 
 
+def worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`manage.py run_worker`, as production runs it, in its own process group."""
+    return subprocess.Popen(  # noqa: S603 - this project's own worker
+        [sys.executable, "manage.py", "run_worker", "--no-reload", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_worker(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_for(check, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def two_servers(transactional_db, tmp_path) -> Iterator[tuple[Server, Server]]:
-    """Both servers read the test database, so they see what the test commits; they stop
-    before the test's data is flushed."""
+def production_env(transactional_db) -> dict[str, str]:
     database = connection.settings_dict
     credentials = urllib.parse.quote(database["USER"] or "")
     if database["PASSWORD"]:
@@ -135,6 +178,15 @@ def two_servers(transactional_db, tmp_path) -> Iterator[tuple[Server, Server]]:
         redis.Redis.from_url(REDIS_URL).flushdb()
     except redis.ConnectionError:
         pytest.fail(f"The servers need Redis at {REDIS_URL} (PRODUCTION_TEST_REDIS_URL).")
+    return env
+
+
+@pytest.fixture
+def two_servers(production_env, tmp_path) -> Iterator[tuple[Server, Server]]:
+    """Both servers and a worker read the test database, so they see what the test commits;
+    they stop before the test's data is flushed."""
+    env = production_env
+    background = worker(env, tmp_path / "worker.log")
     servers = (Server(env, tmp_path / "first.log"), Server(env, tmp_path / "second.log"))
     try:
         for server in servers:
@@ -143,6 +195,7 @@ def two_servers(transactional_db, tmp_path) -> Iterator[tuple[Server, Server]]:
     finally:
         for server in servers:
             server.stop()
+        stop_worker(background)
 
 
 def test_a_plan_published_through_one_server_is_read_through_the_other(
@@ -164,7 +217,11 @@ def test_a_plan_published_through_one_server_is_read_through_the_other(
     status, headers, _ = first.post_form(
         reverse("plans:plan_move", args=[*args, "published"]), {"comment": ""}
     )
-    assert (status, headers["Location"]) == (302, page)
+    job = Job.objects.get(plan=plan, kind=Job.Kind.PUBLISH)
+    progress = reverse("plans:publication_progress", args=[*args, job.pk])
+    assert (status, headers["Location"]) == (302, progress)
+    # The worker publishes; the progress page then sends its reader to the public page.
+    assert first.follow_until(progress, limit=120) == page
 
     status, _, body = second.request("GET", page)
     assert status == 200
@@ -175,3 +232,40 @@ def test_a_plan_published_through_one_server_is_read_through_the_other(
     assert body.startswith(b"%PDF")
     # Both servers serve the same stored copy.
     assert first.request("GET", pdf)[2] == body
+
+
+def test_a_worker_killed_mid_publication_is_replaced_and_the_plan_is_published(
+    production_env, tmp_path, plan, priority, police, council, national_indicators, administrator
+):
+    # Enough actions that rendering outlasts the moment it takes to kill the worker.
+    add_actions(
+        priority,
+        60,
+        organisations=[police, council],
+        indicators=list(national_indicators.indicators.all()),
+    )
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+    job = job_enqueue(kind=Job.Kind.PUBLISH, plan=plan, user=administrator)
+    env = {**production_env, "TASK_STALE_SECONDS": "3"}
+    log = tmp_path / "worker.log"
+
+    first = worker(env, log)
+    try:
+        wait_for(lambda: Job.objects.filter(pk=job.pk, status="running").exists(), 60)
+    finally:
+        stop_worker(first, signal.SIGKILL)
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING, log.read_text()
+    second = worker(env, log)
+    try:
+        wait_for(lambda: Job.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists(), 120)
+    finally:
+        stop_worker(second)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2), log.read_text()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PUBLISHED
+    copy = plan.published_copies.get()
+    assert bytes(copy.pdf).startswith(b"%PDF")
+    assert bytes(copy.large_print_pdf).startswith(b"%PDF")
