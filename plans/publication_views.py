@@ -55,8 +55,8 @@ def publication_progress(
     if not job.is_finished:
         job = job_wait_on(job=job)
     if job.status == Job.Status.DONE:
-        if not request.htmx:
-            messages.success(request, f"“{plan.title}” is now published.")
+        # Shown on the public page, which htmx loads whole after HX-Redirect.
+        messages.success(request, f"“{plan.title}” is now published.")
         return _done(request, plan.get_absolute_url())
     return _progress(
         request,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cspplan.forms import RefuseControlCharacters
 from plans.document import PlanDocument
 from plans.limits import COMMENT_MAX, SHORT_TEXT_MAX, too_long
-from plans.models import HiddenComment, Membership, Plan, PlanTransition, Section
+from plans.models import HiddenComment, Job, Membership, Plan, PlanTransition, Section
 from plans.permissions import Access
 from plans.workflow import Move, moves_for
 from priorities.models import Action, Priority, ReviewComment
@@ -355,14 +355,23 @@ class WorkflowPanel:
     compares_with_published: bool
     can_start_next_year: bool
     can_hide: bool
+    # The publication the worker is making, if any: its progress instead of the button.
+    publishing: Job | None = None
 
 
 def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
     """The status box on the plan page: the buttons this person may press and the history."""
     from plans.changes import last_published_version
 
+    publishing = None
+    if plan.status == Plan.Status.APPROVED:
+        publishing = Job.objects.open().filter(plan=plan, kind=Job.Kind.PUBLISH).first()
+    moves = moves_for(user, plan)
+    if publishing is not None:
+        moves = [move for move in moves if move.to_status != Plan.Status.PUBLISHED]
     return WorkflowPanel(
-        moves=moves_for(user, plan),
+        publishing=publishing,
+        moves=moves,
         transitions=list(transitions(plan)),
         open_count=ReviewComment.objects.filter(plan=plan).open().count(),
         compares_with_published=last_published_version(plan) is not None,

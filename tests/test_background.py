@@ -539,3 +539,16 @@ def test_plan_move_still_publishes_at_once_for_callers_that_hold_no_request(
     plan_move(plan=_approved(plan), to_status=Status.PUBLISHED, user=administrator)
 
     assert plan.published_copies.count() == 1
+
+
+def test_while_it_is_being_published_the_plan_page_links_to_the_progress_not_the_button(
+    client, plan, action, administrator
+):
+    client.force_login(administrator)
+    job = publication_request(plan=_approved(plan), user=administrator)
+
+    page = client.get(plan.get_absolute_url())
+
+    assert "This plan is being published" in page.text
+    assert _progress_url(plan, job) in page.text
+    assert _publish_url(plan) not in page.text

@@ -44,3 +44,10 @@ def browser_type_launch_args() -> dict:
 @pytest.fixture(autouse=True)
 def quick_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_worker_beside_the_live_server(settings) -> None:
+    """No task worker runs beside the live server: pages that wait on a job (publishing, a
+    draft's PDF) do it at once in their own request, as they do while the worker is down."""
+    settings.TASK_WORKER_GRACE_SECONDS = 0
