@@ -126,7 +126,14 @@ def draft_pdfs_soon(*, plan: Plan) -> None:
 
 
 def draft_pdfs_now(*, plan: Plan) -> Job:
-    """Someone is waiting for the draft's PDFs: the waiting job, brought forward, or a new one."""
+    """Someone is waiting for the draft's PDFs: the one being prepared, the waiting one
+    brought forward, or a new one. (A change made while one runs is seen once it is done:
+    its PDFs are then stale, and the next check queues another.)"""
+    running = Job.objects.filter(
+        plan=plan, kind=Job.Kind.DRAFT_PDFS, status=Job.Status.RUNNING
+    ).first()
+    if running is not None:
+        return running
     job = job_enqueue_once(kind=Job.Kind.DRAFT_PDFS, plan=plan)
     job_bring_forward(job=job)
     return job

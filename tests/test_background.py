@@ -552,3 +552,16 @@ def test_while_it_is_being_published_the_plan_page_links_to_the_progress_not_the
     assert "This plan is being published" in page.text
     assert _progress_url(plan, job) in page.text
     assert _publish_url(plan) not in page.text
+
+
+def test_checking_while_the_pdfs_are_being_made_queues_no_second_preparation(
+    client, plan, action, viewer
+):
+    client.force_login(viewer)
+    client.get(_pdf_url(plan))
+    Job.objects.update(status=Job.Status.RUNNING, started_at=timezone.now())
+
+    response = client.get(_pdf_url(plan), headers={"HX-Request": "true"})
+
+    assert "being made" in response.text
+    assert Job.objects.count() == 1
