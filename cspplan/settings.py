@@ -319,6 +319,11 @@ CACHES["limits"] = (
 )
 RATELIMIT_USE_CACHE = "limits"
 
+# With Redis, sessions live in it beside the cache: every server and worker reads them, no
+# database query is spent on them per request, and nothing about who is signed in is kept in
+# backups (a Redis restart signs everyone out). Without it, in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cache" if _REDIS_URL else "db")
+
 # Reset emails are sent by a background task so the request does the same work whether or
 # not the address has an account. Tasks are stored in the database; `manage.py run_worker`
 # runs them (scripts/start starts one beside the development server).

@@ -240,7 +240,7 @@ def test_a_worker_killed_mid_publication_is_replaced_and_the_plan_is_published(
     # Enough actions that rendering outlasts the moment it takes to kill the worker.
     add_actions(
         priority,
-        60,
+        120,
         organisations=[police, council],
         indicators=list(national_indicators.indicators.all()),
     )

@@ -157,3 +157,23 @@ def test_settings_refuse_to_start_with_a_mistyped_https_switch():
 
     assert result.returncode != 0
     assert "HTTPS must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cache"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_live_in_redis_when_there_is_one_and_in_the_database_otherwise(redis_url, engine):
+    result = subprocess.run(
+        [sys.executable, "-c", "from cspplan import settings; print(settings.SESSION_ENGINE)"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "REDIS_URL": redis_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == engine
