@@ -9,15 +9,16 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from plans.limits import COMMENT_MAX, SECTION_BODY_MAX, TextLimit
-from plans.models import Plan, PlanTransition, PublishedCopy, Section
+from plans.models import Job, Plan, PlanTransition, PublishedCopy, Section
 from plans.workflow import MoveRefused, plan_move
 from priorities.models import ReviewComment
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# The stored published page is made by the app from bounded texts, never typed.
-GENERATED = {(PublishedCopy, "html")}
+# The stored published page is made by the app from bounded texts, never typed; a job's
+# error is what the app reports of a failure.
+GENERATED = {(PublishedCopy, "html"), (Job, "error")}
 
 
 def test_every_text_field_has_a_limit():

@@ -24,6 +24,7 @@ from plans.pdf_render import (
 )
 from plans.workflow import MoveRefused, plan_move
 from priorities.models import Action
+from tests.background import get_prepared, run_jobs
 from tests.conftest import PASSWORD
 
 
@@ -212,7 +213,7 @@ def test_a_draft_pdf_past_the_time_limit_is_a_503_page_that_says_what_to_do(
     settings.PDF_RENDER_TIMEOUT = 0
     client.login(username=viewer.username, password=PASSWORD)
     with caplog.at_level(logging.ERROR, logger="plans.pdf"):
-        response = client.get(f"{plan.get_absolute_url()}pdf/")
+        response = get_prepared(client, f"{plan.get_absolute_url()}pdf/")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
     assert "took too long" in response.content.decode()
@@ -252,8 +253,11 @@ def test_publishing_past_the_time_limit_on_the_plan_page_shows_the_message(
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
     settings.PDF_RENDER_TIMEOUT = 0
     client.login(username=administrator.username, password=PASSWORD)
-    response = client.post(f"{plan.get_absolute_url()}move/published/")
-    assert response.status_code == 400
+    progress = client.post(f"{plan.get_absolute_url()}move/published/").url
+    run_jobs()
+    response = client.get(progress)
+    assert response.status_code == 503
+    assert "The plan was not published" in response.content.decode()
     assert "took too long" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPROVED

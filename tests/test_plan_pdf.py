@@ -12,6 +12,7 @@ from plans.document import plan_document
 from plans.models import Plan, Section
 from plans.pdf import plan_pdf
 from priorities.models import Action
+from tests.background import get_prepared
 from tests.conftest import PASSWORD
 
 LEADER_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+)$")
@@ -130,7 +131,7 @@ def test_priorities_follow_on_rather_than_each_forcing_a_new_page(carlisle):
 @pytest.mark.django_db
 def test_member_downloads_a_draft_pdf(client, plan, action, viewer):
     client.login(username=viewer.username, password=PASSWORD)
-    response = client.get(f"{plan.get_absolute_url()}pdf/")
+    response = get_prepared(client, f"{plan.get_absolute_url()}pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert words(action.text) in words(" ".join(page_texts(response.content)))
