@@ -25,6 +25,7 @@ JOB_FIELDS = [
     "started_at",
     "finished_at",
     "error",
+    "error_is_for_people",
     "payload",
 ]
 

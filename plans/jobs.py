@@ -108,7 +108,7 @@ def job_run(*, job_id: int) -> Job | None:
     try:
         handler(job)
     except JobGaveUp as gave_up:
-        _finish(job, Job.Status.FAILED, str(gave_up))
+        _finish(job, Job.Status.FAILED, str(gave_up), for_people=True)
     except Exception as error:
         logger.exception("Job %s (%s) failed, attempt %s", job.pk, job.kind, job.attempts)
         # A lost database connection (the server restarted) is replaced before recording.
@@ -119,9 +119,12 @@ def job_run(*, job_id: int) -> Job | None:
     return job
 
 
-def _finish(job: Job, status: str, error: str) -> None:
+def _finish(job: Job, status: str, error: str, *, for_people: bool = False) -> None:
     job.status, job.error, job.finished_at = status, error, timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=status, error=error, finished_at=job.finished_at)
+    job.error_is_for_people = for_people
+    Job.objects.filter(pk=job.pk).update(
+        status=status, error=error, error_is_for_people=for_people, finished_at=job.finished_at
+    )
 
 
 def _failed_attempt(job: Job, error: str, *, backoff: bool = True) -> None:

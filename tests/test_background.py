@@ -565,3 +565,25 @@ def test_checking_while_the_pdfs_are_being_made_queues_no_second_preparation(
 
     assert "being made" in response.text
     assert Job.objects.count() == 1
+
+
+def test_a_fault_that_outlasts_its_retries_is_told_in_plain_words_not_its_details(
+    client, plan, action, administrator, monkeypatch, settings
+):
+    settings.TASK_MAX_ATTEMPTS = 1
+
+    def broken(job):
+        raise RuntimeError("connection to server at 10.0.0.5 failed")
+
+    monkeypatch.setattr(jobs, "import_string", lambda path: broken)
+    client.force_login(administrator)
+    job = publication_request(plan=_approved(plan), user=administrator)
+    run_jobs()
+
+    page = client.get(_progress_url(plan, job))
+
+    job.refresh_from_db()
+    assert "10.0.0.5" in job.error  # for the administrators, in the admin
+    assert page.status_code == 503
+    assert "Something went wrong while it was being made" in page.text
+    assert "10.0.0.5" not in page.text

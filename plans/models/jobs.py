@@ -60,6 +60,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, help_text="What went wrong last, in words.")
+    error_is_for_people = models.BooleanField(
+        default=False,
+        help_text="The error is a message for the person who asked (a plan that moved on, a "
+        "PDF too slow to make), not a fault, which only administrators see.",
+    )
 
     objects = JobQuerySet.as_manager()
 
@@ -102,6 +107,16 @@ class Job(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:plans_job_change", args=[self.pk])
+
+    @property
+    def message(self) -> str:
+        """What the person waiting is told of a failure; a fault's details are for the admin."""
+        if self.error_is_for_people:
+            return self.error
+        return (
+            "Something went wrong while it was being made, and trying again did not help. "
+            "The administrators can see what happened; try again later."
+        )
 
     @property
     def is_finished(self) -> bool:
