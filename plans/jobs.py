@@ -34,6 +34,7 @@ HANDLERS: dict[str, str] = {
 # Backoff stops growing here, so a long mail-server outage is still retried within the hour.
 RETRY_CAP = datetime.timedelta(hours=1)
 ZERO = datetime.timedelta(0)
+DONE_JOBS_KEPT = datetime.timedelta(days=30)
 
 
 class JobGaveUp(Exception):
@@ -160,6 +161,16 @@ def jobs_recover(*, plan: Plan | None = None) -> int:
             _failed_attempt(job, "The worker running it stopped before it finished.", backoff=False)
         recovered += 1
     return recovered
+
+
+def jobs_prune(*, now: datetime.datetime | None = None) -> int:
+    """Forget done jobs after DONE_JOBS_KEPT (a draft's PDFs make one per burst of edits);
+    failed ones stay for administrators to see. Returns how many were deleted."""
+    finished_before = (now or timezone.now()) - DONE_JOBS_KEPT
+    deleted, _ = Job.objects.filter(
+        status=Job.Status.DONE, finished_at__lt=finished_before
+    ).delete()
+    return deleted
 
 
 def worker_seems_down(job: Job) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from plans import jobs, publication, publishing
-from plans.jobs import job_enqueue, job_run, jobs_recover, retry_delay
+from plans.jobs import job_enqueue, job_run, jobs_prune, jobs_recover, retry_delay
 from plans.models import DraftFile, Job, Plan, PublishedCopy
 from plans.pdf_render import PdfRenderTimeout
 from plans.publication import draft_pdfs_soon, publication_request
@@ -587,3 +587,22 @@ def test_a_fault_that_outlasts_its_retries_is_told_in_plain_words_not_its_detail
     assert page.status_code == 503
     assert "Something went wrong while it was being made" in page.text
     assert "10.0.0.5" not in page.text
+
+
+def test_done_jobs_are_forgotten_after_thirty_days_and_failed_ones_kept():
+    now = timezone.now()
+    old, recent, failed = (_failing_email() for _ in range(3))
+    Job.objects.update(started_at=now)
+    Job.objects.filter(pk=old.pk).update(
+        status=Job.Status.DONE, finished_at=now - datetime.timedelta(days=31)
+    )
+    Job.objects.filter(pk=recent.pk).update(
+        status=Job.Status.DONE, finished_at=now - datetime.timedelta(days=29)
+    )
+    Job.objects.filter(pk=failed.pk).update(
+        status=Job.Status.FAILED, finished_at=now - datetime.timedelta(days=90)
+    )
+
+    assert jobs_prune(now=now) == 1
+
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}

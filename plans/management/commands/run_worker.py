@@ -1,5 +1,6 @@
 """The task worker: django-tasks-db's `db_worker`, plus a look every minute for jobs whose
-worker died mid-way (killed, out of memory, its machine restarted), which are run again.
+worker died mid-way (killed, out of memory, its machine restarted), which are run again, and
+for done jobs old enough to forget.
 
 Without that look a job nobody waits on (an email) would stay "running" for ever: the dead
 worker's queue entry is never picked up again.
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
-from plans.jobs import jobs_recover
+from plans.jobs import jobs_prune, jobs_recover
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def _recover_forever(stop: threading.Event) -> None:
             recovered = jobs_recover()
             if recovered:
                 logger.warning("Recovered %s job(s) whose worker stopped", recovered)
+            jobs_prune()
         except Exception:
             # The database may be restarting; the next look tries again.
             logger.exception("Looking for stopped jobs failed")
