@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -112,8 +112,10 @@ def job_run(*, job_id: int) -> Job | None:
         _finish(job, Job.Status.FAILED, str(gave_up), for_people=True)
     except Exception as error:
         logger.exception("Job %s (%s) failed, attempt %s", job.pk, job.kind, job.attempts)
-        # A lost database connection (the server restarted) is replaced before recording.
-        close_old_connections()
+        # A lost database connection (the server restarted) is replaced before recording;
+        # never inside a caller's transaction, which the connection still carries.
+        if not connection.in_atomic_block:
+            close_old_connections()
         _failed_attempt(job, f"{type(error).__name__}: {error}")
     else:
         _finish(job, Job.Status.DONE, "")
