@@ -122,25 +122,44 @@ def job_run(*, job_id: int) -> Job | None:
     return job
 
 
-def _finish(job: Job, status: str, error: str, *, for_people: bool = False) -> None:
-    job.status, job.error, job.finished_at = status, error, timezone.now()
+def _this_run(job: Job):
+    """The job as long as it is still this run of it: recovery may have handed it to another
+    worker (if TASK_STALE_SECONDS is shorter than a run), and a late finish must not undo that."""
+    return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, started_at=job.started_at)
+
+
+def _finish(job: Job, status: str, error: str, *, for_people: bool = False) -> bool:
+    finished_at = timezone.now()
+    if not _this_run(job).update(
+        status=status, error=error, error_is_for_people=for_people, finished_at=finished_at
+    ):
+        logger.warning("Job %s was handed to another run before this one finished", job.pk)
+        return False
+    job.status, job.error, job.finished_at = status, error, finished_at
     job.error_is_for_people = for_people
-    Job.objects.filter(pk=job.pk).update(
-        status=status, error=error, error_is_for_people=for_people, finished_at=job.finished_at
-    )
+    return True
 
 
-def _failed_attempt(job: Job, error: str, *, backoff: bool = True) -> None:
+def _failed_attempt(job: Job, error: str, *, backoff: bool = True) -> bool:
+    """Queue the job again after its backoff, or fail it after its last attempt; False when
+    it is no longer this run's to record."""
     if job.attempts >= settings.TASK_MAX_ATTEMPTS:
-        _finish(job, Job.Status.FAILED, f"Gave up after {job.attempts} attempts. {error}")
-        return
-    job.status, job.error = Job.Status.WAITING, error
-    job.run_after = timezone.now() + (retry_delay(job.attempts) if backoff else ZERO)
+        return _finish(job, Job.Status.FAILED, f"Gave up after {job.attempts} attempts. {error}")
+    run_after = timezone.now() + (retry_delay(job.attempts) if backoff else ZERO)
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(
-            status=job.status, error=error, run_after=job.run_after
+        if not _this_run(job).update(
+            status=Job.Status.WAITING, started_at=None, error=error, run_after=run_after
+        ):
+            logger.warning("Job %s was handed to another run before this one failed", job.pk)
+            return False
+        job.status, job.started_at, job.error, job.run_after = (
+            Job.Status.WAITING,
+            None,
+            error,
+            run_after,
         )
         _queue(job)
+    return True
 
 
 def jobs_recover(*, plan: Plan | None = None) -> int:
@@ -150,19 +169,12 @@ def jobs_recover(*, plan: Plan | None = None) -> int:
     stale = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=stale_before)
     if plan is not None:
         stale = stale.filter(plan=plan)
-    recovered = 0
-    for job in stale:
-        with transaction.atomic():
-            # Only if still stale: the worker may have finished it meanwhile.
-            if not Job.objects.filter(
-                pk=job.pk, status=Job.Status.RUNNING, started_at=job.started_at
-            ).update(status=Job.Status.WAITING, started_at=None):
-                continue
-            job.status, job.started_at = Job.Status.WAITING, None
-            # At once: the job did not fail, its worker did.
-            _failed_attempt(job, "The worker running it stopped before it finished.", backoff=False)
-        recovered += 1
-    return recovered
+    # At once, no backoff: the job did not fail, its worker did. Each is recorded only if its
+    # run is still the stale one (the worker may have finished it meanwhile).
+    return sum(
+        _failed_attempt(job, "The worker running it stopped before it finished.", backoff=False)
+        for job in stale
+    )
 
 
 def jobs_prune(*, now: datetime.datetime | None = None) -> int:

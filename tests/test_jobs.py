@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from plans import jobs
-from plans.jobs import job_enqueue, job_run, jobs_prune, jobs_recover, retry_delay
+from plans.jobs import job_claim, job_enqueue, job_run, jobs_prune, jobs_recover, retry_delay
 from plans.models import Job, Plan
 from plans.publication import publication_request
 from tests.background import run_jobs
@@ -177,3 +177,24 @@ def test_a_fault_that_outlasts_its_retries_is_told_in_plain_words_not_its_detail
     assert page.status_code == 503
     assert "Something went wrong while it was being made" in page.text
     assert "10.0.0.5" not in page.text
+
+
+def test_a_run_handed_on_by_recovery_does_not_overwrite_the_run_that_took_it(monkeypatch):
+    """As when TASK_STALE_SECONDS is shorter than a run: the first run ends after recovery
+    handed the job to a second, and leaves the second's record alone."""
+    job = _failing_email()
+
+    def slow_run(running):
+        Job.objects.filter(pk=running.pk).update(
+            started_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        running.refresh_from_db()
+        jobs_recover()
+        assert job_claim(job_id=running.pk) is not None  # the second run
+
+    monkeypatch.setattr(jobs, "import_string", lambda path: slow_run)
+
+    job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.RUNNING, 2)
