@@ -42,7 +42,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
+
+from scratch_database import ScratchDatabase
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -242,31 +244,17 @@ def hammer(
     )
 
 
-def _server_query(server_url: str, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
-
-
 def main() -> None:
     args = parser.parse_args()
-    server_url = os.environ.get("DATABASE_URL", "")
     redis_url = os.environ.get("REDIS_URL", "")
-    if not server_url.startswith("postgres") or not redis_url:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not redis_url:
         sys.exit("Set DATABASE_URL to a PostgreSQL server and REDIS_URL, as in the docstring.")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
         sys.exit("--database: lower-case letters, digits and underscores")
-    parts = urlsplit(server_url)
-    maintenance_url = urlunsplit(parts._replace(path="/postgres"))
+    database = ScratchDatabase(args.database)
     env = {
         **os.environ,
-        "DATABASE_URL": urlunsplit(parts._replace(path=f"/{args.database}")),
+        "DATABASE_URL": database.url,
         "REDIS_URL": redis_url,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -277,8 +265,7 @@ def main() -> None:
     }
     servers = [Server("this tree", BASE_DIR, free_port())]
     scratch = None
-    _server_query(maintenance_url, f"DROP DATABASE IF EXISTS {args.database}")
-    _server_query(maintenance_url, f"CREATE DATABASE {args.database}")
+    database.create()
     try:
         if args.compare:
             scratch = Path(tempfile.mkdtemp(prefix="cspplan-compare-"))
@@ -336,7 +323,7 @@ def main() -> None:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
         if not args.keep:
-            _server_query(maintenance_url, f"DROP DATABASE IF EXISTS {args.database}")
+            database.drop()
 
 
 def report(results: dict[str, list[Result]], args: argparse.Namespace) -> None:

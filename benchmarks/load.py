@@ -44,9 +44,9 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from load_client import MIX, Person, Result, Target, fetch
+from scratch_database import ScratchDatabase
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCRATCH_DATABASE = "cspplan_load_bench"
@@ -59,15 +59,16 @@ parser.add_argument("--no-faults", action="store_true", help="No connection cut,
 parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
 ARGS = parser.parse_args()
 
-SERVER_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if not SERVER_URL.startswith("postgres") or not REDIS_URL.startswith("redis"):
+if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not REDIS_URL.startswith(
+    "redis"
+):
     sys.exit(
         "Set DATABASE_URL to a PostgreSQL server and REDIS_URL to a Redis database of its own, "
         "as in the example at the top of benchmarks/load.py"
     )
-parts = urlsplit(SERVER_URL)
-SCRATCH_URL = urlunsplit(parts._replace(path=f"/{SCRATCH_DATABASE}"))
+SCRATCH = ScratchDatabase(SCRATCH_DATABASE)
+SCRATCH_URL = SCRATCH.url
 WORK_DIR = Path(tempfile.mkdtemp(prefix="cspplan-load-"))
 
 
@@ -99,19 +100,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 import psycopg2  # noqa: E402
 
-
-def _server(sql: str) -> None:
-    server = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    server.autocommit = True
-    try:
-        with server.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        server.close()
-
-
-_server(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
-_server(f"CREATE DATABASE {SCRATCH_DATABASE}")
+SCRATCH.create()
 
 import django  # noqa: E402
 
@@ -435,7 +424,7 @@ def main() -> None:
         check_writes(users)
         worker = servers.worker
         print(
-            "db_worker: "
+            "worker: "
             + ("still running" if worker.poll() is None else f"exited ({worker.returncode})")
         )
         logged = logged_errors()
@@ -450,7 +439,7 @@ def main() -> None:
         if ARGS.keep:
             print(f"Kept the database {SCRATCH_DATABASE} and the servers' logs in {WORK_DIR}")
         else:
-            _server(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
+            SCRATCH.drop()
             shutil.rmtree(WORK_DIR)
 
 

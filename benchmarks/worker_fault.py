@@ -29,7 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from scratch_database import ScratchDatabase
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SCRATCH_DATABASE = "cspplan_worker_fault_bench"
@@ -42,13 +43,8 @@ parser.add_argument("--stale-seconds", type=int, default=15)
 parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
 ARGS = parser.parse_args()
 
-SERVER_URL = os.environ.get("DATABASE_URL", "")
-if not SERVER_URL.startswith("postgres"):
-    sys.exit(
-        "Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
-    )
-parts = urlsplit(SERVER_URL)
-os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{SCRATCH_DATABASE}"))
+SCRATCH = ScratchDatabase(SCRATCH_DATABASE)
+os.environ["DATABASE_URL"] = SCRATCH.url
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
 os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -60,21 +56,7 @@ os.environ["REDIS_URL"] = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspplan.settings")
 sys.path.insert(0, str(BASE_DIR))
 
-import psycopg2  # noqa: E402
-
-
-def _server(sql: str) -> None:
-    server = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    server.autocommit = True
-    try:
-        with server.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        server.close()
-
-
-_server(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
-_server(f"CREATE DATABASE {SCRATCH_DATABASE}")
+SCRATCH.create()
 
 import django  # noqa: E402
 
@@ -200,4 +182,4 @@ try:
 finally:
     connections.close_all()
     if not ARGS.keep:
-        _server(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
+        SCRATCH.drop()
