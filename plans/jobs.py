@@ -206,10 +206,6 @@ def job_wait_on(*, job: Job) -> Job:
     return job
 
 
-def open_job(*, plan: Plan, kind: str) -> Job | None:
-    return Job.objects.open().filter(plan=plan, kind=kind).order_by("-created_at").first()
-
-
 def job_enqueue_once(*, kind: str, plan: Plan, delay_seconds: int = 0) -> Job:
     """The plan's waiting job of this kind, or a new one; two requests at once make one."""
     waiting = Job.objects.filter(plan=plan, kind=kind, status=Job.Status.WAITING).first()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Subquery
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
 from plans.document import plan_document
@@ -40,7 +40,7 @@ def publication_request(
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         comment, _ = move_check(locked, to_status=Status.PUBLISHED, user=user, comment=comment)
-        if Job.objects.open().filter(plan=locked, kind=Job.Kind.PUBLISH).exists():
+        if Job.objects.publishing().filter(plan=locked).exists():
             raise MoveRefused(f"“{locked.title}” is already being published.")
         try:
             return job_enqueue(
@@ -68,10 +68,6 @@ def publication_run(job: Job) -> None:
         raise JobGaveUp(f"The plan was not published. {refused.message}") from refused
     except PdfRenderTimeout as stopped:
         raise JobGaveUp(f"The plan was not published. {stopped} {PDF_TOO_SLOW_ADVICE}") from stopped
-
-
-def publication_being_made(plan: Plan) -> Job | None:
-    return Job.objects.open().filter(plan=plan, kind=Job.Kind.PUBLISH).first()
 
 
 def _content_version(plan: Plan) -> int | None:
@@ -105,14 +101,11 @@ def draft_pdfs_soon(*, plan: Plan) -> None:
     show the current content, or a preparation is already waiting.
     """
     version = _content_version(plan)
-    current = DraftFile.objects.filter(plan=plan, content_version=version)
     waiting = Job.objects.filter(plan=plan, kind=Job.Kind.DRAFT_PDFS, status=Job.Status.WAITING)
     state = (
         Plan.objects.filter(pk=plan.pk)
         .annotate(
-            current=Subquery(
-                current.values("plan").annotate(count=Count("pk")).values("count")[:1]
-            ),
+            current=Count("draft_files", filter=Q(draft_files__content_version=version)),
             waiting=Exists(waiting),
         )
         .values_list("current", "waiting")

@@ -365,7 +365,7 @@ def workflow_panel(plan: Plan, user, access: Access) -> WorkflowPanel:
 
     publishing = None
     if plan.status == Plan.Status.APPROVED:
-        publishing = Job.objects.open().filter(plan=plan, kind=Job.Kind.PUBLISH).first()
+        publishing = Job.objects.publishing().filter(plan=plan).first()
     moves = moves_for(user, plan)
     if publishing is not None:
         moves = [move for move in moves if move.to_status != Plan.Status.PUBLISHED]

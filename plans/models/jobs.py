@@ -16,6 +16,10 @@ class JobQuerySet(models.QuerySet["Job"]):
         """Waiting to run, or running."""
         return self.filter(status__in=[Job.Status.WAITING, Job.Status.RUNNING])
 
+    def publishing(self) -> JobQuerySet:
+        """Publications waiting or running: at most one per plan."""
+        return self.open().filter(kind=Job.Kind.PUBLISH)
+
     def failed(self) -> JobQuerySet:
         return self.filter(status=Job.Status.FAILED)
 
