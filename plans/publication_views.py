@@ -74,16 +74,13 @@ def draft_pdf_response(
 ) -> PlanFile | HttpResponse:
     """The draft's prepared PDF, or the page to wait on while it is prepared."""
     pdf = draft_file(plan, large_print=large_print)
-    if pdf is not None and not request.htmx:
-        return pdf
     if pdf is None:
         job = draft_pdfs_wait(plan=plan)
         if job.status != Job.Status.FAILED:
             pdf = draft_file(plan, large_print=large_print)
     if pdf is not None:
-        if request.htmx:
-            return _done(request, request.path)
-        return pdf
+        # The waiting page's check opens the PDF with a full load; a plain request gets it.
+        return _done(request, request.path) if request.htmx else pdf
     kind = "large-print PDF" if large_print else "PDF"
     return _progress(
         request,

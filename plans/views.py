@@ -144,10 +144,8 @@ def _too_slow(request: HttpRequest, plan: Plan, stopped: PdfRenderTimeout) -> Ht
 
 
 def _pdf_response(
-    request: HttpRequest, plan: Plan, *, large_print: bool, from_copy: bool | None = None
+    request: HttpRequest, plan: Plan, *, large_print: bool, from_copy: bool
 ) -> HttpResponse:
-    if from_copy is None:
-        from_copy = plan.status in PUBLIC_STATUSES
     try:
         if from_copy:
             pdf = published_pdf_file(plan, large_print=large_print)
